@@ -1,0 +1,200 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The fuzz targets below feed one header value at a time to each parser. Their seed corpora are
+// in testdata/fuzz/<target>/; run one with, for example,
+//
+//	go test ./verify -run '^$' -fuzz '^FuzzHMACHeader$' -fuzztime 60s
+
+var (
+	fuzzNow    = time.Unix(1795435200, 0)
+	fuzzBody   = []byte(`{"event":"create","transaction":{"id":46782411}}`)
+	fuzzSecret = []byte("fuzz-secret")
+)
+
+// checkSentinel fails unless err is nil or wraps exactly the sentinels Verify may return.
+func checkSentinel(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	for _, s := range []error{ErrMissing, ErrMalformed, ErrInvalid, ErrTooOld, ErrTooNew, ErrClaims} {
+		if errors.Is(err, s) {
+			return
+		}
+	}
+	t.Fatalf("error %q wraps none of the sentinels", err)
+}
+
+func macOf(key []byte, parts ...[]byte) []byte {
+	m := hmac.New(sha256.New, key)
+	for _, p := range parts {
+		m.Write(p)
+	}
+	return m.Sum(nil)
+}
+
+func FuzzHMACHeader(f *testing.F) {
+	hexV, err := NewHMAC(HMACConfig{Header: "X-Sig", Prefix: "sha256=", PrefixOptional: true, Secrets: [][]byte{fuzzSecret}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	b64V, err := NewHMAC(HMACConfig{Header: "X-Sig", Encoding: Base64, Secrets: [][]byte{fuzzSecret}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	want := macOf(fuzzSecret, fuzzBody)
+	f.Fuzz(func(t *testing.T, value string) {
+		h := http.Header{"X-Sig": {value}}
+
+		err := hexV.Verify(h, fuzzBody)
+		checkSentinel(t, err)
+		if err == nil {
+			v := strings.TrimSpace(value)
+			if len(v) >= 7 && strings.EqualFold(v[:7], "sha256=") {
+				v = v[7:]
+			}
+			got, derr := hex.DecodeString(v)
+			if derr != nil || !bytes.Equal(got, want) {
+				t.Fatalf("hex verifier accepted %q", value)
+			}
+		}
+
+		err = b64V.Verify(h, fuzzBody)
+		checkSentinel(t, err)
+		if err == nil {
+			v := strings.TrimRight(strings.TrimSpace(value), "=")
+			v = strings.NewReplacer("-", "+", "_", "/").Replace(v)
+			got, derr := base64.RawStdEncoding.DecodeString(v)
+			if derr != nil || !bytes.Equal(got, want) {
+				t.Fatalf("base64 verifier accepted %q", value)
+			}
+		}
+
+		// The allocation-free hex decoder agrees with encoding/hex.
+		var buf [64]byte
+		got, ok := decodeHex(value, buf[:])
+		ref, refErr := hex.DecodeString(value)
+		if len(value) <= 128 && ok != (refErr == nil) {
+			t.Fatalf("decodeHex(%q) ok=%v, encoding/hex err=%v", value, ok, refErr)
+		}
+		if ok && !bytes.Equal(got, ref) {
+			t.Fatalf("decodeHex(%q) = %x, want %x", value, got, ref)
+		}
+	})
+}
+
+func FuzzTimestampHeader(f *testing.F) {
+	const tol = 5 * time.Minute
+	f.Fuzz(func(t *testing.T, value string) {
+		err := checkTimestamp("X-Ts", value, fuzzNow, tol)
+		checkSentinel(t, err)
+		sec, perr := strconv.ParseInt(value, 10, 64)
+		if err == nil {
+			if perr != nil {
+				t.Fatalf("accepted non-number %q", value)
+			}
+			if d := fuzzNow.Unix() - sec; d > 300 || d < -300 {
+				t.Fatalf("accepted %q, %ds from now", value, d)
+			}
+		} else if perr == nil && sec >= fuzzNow.Unix()-300 && sec <= fuzzNow.Unix()+300 {
+			t.Fatalf("rejected %q inside the window: %v", value, err)
+		}
+	})
+}
+
+func FuzzStandardSignatureHeader(f *testing.F) {
+	v, err := NewStandardWebhooks(StandardWebhooksConfig{Keys: [][]byte{fuzzSecret}, Now: func() time.Time { return fuzzNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	ts := strconv.FormatInt(fuzzNow.Unix(), 10)
+	want := macOf(fuzzSecret, []byte("msg_1."+ts+"."), fuzzBody)
+	f.Fuzz(func(t *testing.T, value string) {
+		h := http.Header{HeaderWebhookID: {"msg_1"}, HeaderWebhookTimestamp: {ts}, HeaderWebhookSignature: {value}}
+		err := v.Verify(h, fuzzBody)
+		checkSentinel(t, err)
+		if err != nil {
+			return
+		}
+		for _, entry := range strings.Fields(value) {
+			if b64, ok := strings.CutPrefix(entry, "v1,"); ok {
+				b64 = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(b64, "="))
+				if got, err := base64.RawStdEncoding.DecodeString(b64); err == nil && bytes.Equal(got, want) {
+					return
+				}
+			}
+		}
+		t.Fatalf("accepted %q with no matching v1 entry", value)
+	})
+}
+
+func FuzzAuthorizationHeader(f *testing.F) {
+	basic, err := NewBasic(Credential{Username: "user", Password: "pass word"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	bearer, err := NewBearer("token-1")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		h := http.Header{"Authorization": {value}}
+		err := basic.Verify(h, nil)
+		checkSentinel(t, err)
+		if err == nil {
+			scheme, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
+			raw, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(rest))
+			if !strings.EqualFold(scheme, "basic") || derr != nil || string(raw) != "user:pass word" {
+				t.Fatalf("Basic accepted %q", value)
+			}
+		}
+		err = bearer.Verify(h, nil)
+		checkSentinel(t, err)
+		if err == nil {
+			scheme, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
+			if !strings.EqualFold(scheme, "bearer") || strings.TrimSpace(rest) != "token-1" {
+				t.Fatalf("Bearer accepted %q", value)
+			}
+		}
+	})
+}
+
+func FuzzJWTHeader(f *testing.F) {
+	v, err := NewJWT(JWTConfig{Secrets: [][]byte{fuzzSecret}, Now: func() time.Time { return fuzzNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		err := v.Verify(http.Header{"Authorization": {"Bearer " + token}}, nil)
+		checkSentinel(t, err)
+		if err != nil {
+			return
+		}
+		// Accepted: the third segment must be the HMAC of the first two under an HS algorithm.
+		parts := strings.Split(strings.TrimSpace(token), ".")
+		if len(parts) != 3 {
+			t.Fatalf("accepted %q without three segments", token)
+		}
+		sig, derr := base64.RawURLEncoding.DecodeString(parts[2])
+		if derr != nil || len(sig) < sha256.Size {
+			t.Fatalf("accepted %q with signature %q", token, parts[2])
+		}
+		if len(sig) == sha256.Size && !hmac.Equal(sig, macOf(fuzzSecret, []byte(parts[0]+"."+parts[1]))) {
+			t.Fatalf("accepted %q with a wrong HS256 signature", token)
+		}
+	})
+}

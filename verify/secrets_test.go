@@ -1,0 +1,85 @@
+package verify_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/inspecthook/inspecthook/verify"
+)
+
+// TestNoSecretInOutput prints every verifier and signer in every way a program might, makes each
+// fail in several ways, and looks for the secrets in all of it.
+func TestNoSecretInOutput(t *testing.T) {
+	k := jwtKeys(t)
+	const (
+		s1 = "SECRET-one-4f9a"
+		s2 = "SECRET-two-77b1"
+	)
+	whsec := "whsec_" + base64.StdEncoding.EncodeToString([]byte(s1))
+	must := func(v any, err error) any {
+		require.NoError(t, err)
+		return v
+	}
+	items := []any{
+		must(verify.NewHMAC(verify.SafetyCulture(s1, s2))),
+		must(verify.NewHMAC(verify.HMACConfig{Header: "X-Sig", TimestampHeader: "X-Ts", Encoding: verify.Base64, Secrets: [][]byte{[]byte(s1)}})),
+		must(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{whsec}, Keys: [][]byte{[]byte(s2)}})),
+		must(verify.NewBasic(verify.Credential{Username: "user", Password: s1})),
+		must(verify.NewBearer(s1, s2)),
+		must(verify.NewAPIKey("X-Api-Key", s1)),
+		must(verify.NewJWT(verify.JWTConfig{Secrets: [][]byte{[]byte(s1)}, PublicKeysPEM: [][]byte{k.rsaPub}})),
+		must(verify.NewJWTSigner(verify.JWTSignerConfig{Algorithm: verify.HS256, Secret: []byte(s1)})),
+	}
+	bearer := items[4].(verify.Verifier)
+	apiKey := items[5].(verify.Verifier)
+	items = append(items, must(verify.All(bearer, apiKey)), must(verify.Any(bearer, apiKey)))
+
+	var out bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&out, nil))
+	jsonLogger := slog.New(slog.NewJSONHandler(&out, nil))
+	for _, item := range items {
+		fmt.Fprintf(&out, "%v %+v %#v %s\n", item, item, item, item)
+		logger.Info("verifier", "v", item)
+		jsonLogger.Info("verifier", "v", item)
+		if v, ok := item.(verify.Verifier); ok {
+			for _, h := range []http.Header{
+				{},
+				hdr("Authorization", "Bearer wrong", "X-Api-Key", "wrong", "X-Safetyculture-Signature", strings.Repeat("ab", 32)),
+				hdr("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("user:"+s1+"x"))),
+				hdr("webhook-id", "m", "webhook-timestamp", "1", "webhook-signature", "v1,AAAA"),
+				hdr("X-Sig", "zz", "X-Ts", "1"),
+			} {
+				if err := v.Verify(h, []byte(s1)); err != nil {
+					fmt.Fprintln(&out, err)
+				}
+			}
+		}
+	}
+	// Constructor errors must not echo what they were given either.
+	for _, err := range []error{
+		second(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{"whsec_" + s1 + "*"}})),
+		second(verify.ParseStandardSecret(s1 + "!")),
+		second(verify.NewJWT(verify.JWTConfig{PublicKeysPEM: [][]byte{[]byte(s1)}})),
+		second(verify.NewJWTSigner(verify.JWTSignerConfig{Algorithm: verify.RS256, PrivateKeyPEM: []byte(s1)})),
+	} {
+		require.Error(t, err)
+		fmt.Fprintln(&out, err)
+	}
+
+	text := out.String()
+	require.NotEmpty(t, text)
+	for _, s := range []string{s1, s2, strings.TrimPrefix(whsec, "whsec_")} {
+		assert.NotContains(t, text, s)
+	}
+	assert.Contains(t, text, "2 secrets", "String should still describe the verifier")
+}
+
+func second[T any](_ T, err error) error { return err }
