@@ -1,0 +1,59 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// ID is an identifier a provider may send as a JSON string or a JSON number: "397691" and 397691
+// decode to the same ID, "397691". The number's text is kept exactly as sent, so a 20-digit id
+// keeps every digit. null or a missing field is the empty ID. It encodes as a JSON string.
+type ID string
+
+// UnmarshalJSON reads a string, a number or null.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		return fmt.Errorf("%w: empty id", ErrShape)
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("%w: id: %w", ErrShape, err)
+		}
+		*id = ID(s)
+	case string(b) == "null":
+		*id = ""
+	case b[0] == '-' || ('0' <= b[0] && b[0] <= '9'):
+		if !json.Valid(b) {
+			return fmt.Errorf("%w: id is not a JSON number", ErrShape)
+		}
+		*id = ID(b)
+	default:
+		return fmt.Errorf("%w: id is a JSON %s, want a string or a number", ErrShape, kindOf(b[0]))
+	}
+	return nil
+}
+
+// MarshalJSON writes the ID as a JSON string.
+func (id ID) MarshalJSON() ([]byte, error) { return json.Marshal(string(id)) }
+
+// String returns the id's text.
+func (id ID) String() string { return string(id) }
+
+func kindOf(c byte) string {
+	switch c {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	case '"':
+		return "string"
+	}
+	return "number"
+}
