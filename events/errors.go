@@ -2,6 +2,7 @@ package events
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -37,3 +38,34 @@ func (e *ValidationError) Error() string {
 
 // Unwrap returns ErrInvalid.
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// JoinInvalid merges the validation failures among errs into one *ValidationError naming each
+// field once, in order, after putting prefix before the paths of the failure at the same index
+// of prefixes (for a payload decoded from "data", pass "data."). Nil errors are skipped; the
+// first error that is not a validation failure is returned as it is. With no failure it returns
+// nil.
+func JoinInvalid(prefixes []string, errs ...error) error {
+	var fields []string
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		var verr *ValidationError
+		if !errors.As(err, &verr) {
+			return err
+		}
+		prefix := ""
+		if i < len(prefixes) {
+			prefix = prefixes[i]
+		}
+		for _, f := range verr.Fields {
+			if f = prefix + f; !slices.Contains(fields, f) {
+				fields = append(fields, f)
+			}
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: fields}
+}

@@ -88,6 +88,13 @@ func Unmarshal(data []byte, v any) error {
 	return fmt.Errorf("%w: %w", ErrShape, err)
 }
 
+// Present reports whether a field read into a json.RawMessage was sent with a value other than
+// null.
+func Present(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
+}
+
 // FieldKey returns the idempotency key provider + ":" + id, for formats whose events carry
 // their own id.
 func FieldKey(provider, id string) string { return provider + ":" + id }
@@ -102,6 +109,14 @@ func DerivedKey(provider string, fields ...string) string {
 		h.Write([]byte(f))
 	}
 	return provider + ":" + hex.EncodeToString(h.Sum(nil))
+}
+
+// IDKey returns FieldKey(provider, id) for a non-empty id, and BodyKey(provider, body) otherwise.
+func IDKey(provider string, id ID, body []byte) string {
+	if id != "" {
+		return FieldKey(provider, string(id))
+	}
+	return BodyKey(provider, body)
 }
 
 // BodyKey returns the last-resort idempotency key: provider, ":sha256:" and the hex SHA-256 of

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 )
@@ -15,10 +16,13 @@ type Route struct {
 func (r Route) Name() string { return r.name }
 
 // Bind returns the route for key k: the payload bytes are decoded into a new T with Unmarshal
-// and checked with Validate.
+// and checked with Validate. Empty payload bytes decode as null, to a zero T.
 func Bind[T any](k Key[T]) Route {
 	return Route{name: k.Name(), decode: func(data []byte) (any, error) {
 		p := new(T)
+		if len(bytes.TrimSpace(data)) == 0 {
+			data = []byte("null") // no payload at all: a zero T, then validation
+		}
 		if err := Unmarshal(data, p); err != nil {
 			return nil, err
 		}

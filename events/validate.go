@@ -45,14 +45,18 @@ func Validate(v any) error {
 	if !errors.As(err, &fieldErrs) {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	// The namespace starts with the Go type's name, when it has one; drop it.
+	typeName := reflect.TypeOf(v)
+	for typeName != nil && typeName.Kind() == reflect.Pointer {
+		typeName = typeName.Elem()
+	}
+	prefix := ""
+	if typeName != nil && typeName.Name() != "" {
+		prefix = typeName.Name() + "."
+	}
 	fields := make([]string, len(fieldErrs))
 	for i, fe := range fieldErrs {
-		// The namespace starts with the Go type's name; drop it.
-		ns := fe.Namespace()
-		if _, rest, ok := strings.Cut(ns, "."); ok {
-			ns = rest
-		}
-		fields[i] = ns
+		fields[i] = strings.TrimPrefix(fe.Namespace(), prefix)
 	}
 	return &ValidationError{Fields: fields}
 }

@@ -1,0 +1,249 @@
+package record360
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/inspecthook/inspecthook/events"
+)
+
+// probe holds, undecoded, the top-level fields that tell the two formats apart.
+type probe struct {
+	ID          json.RawMessage `json:"id"`
+	CreatedAt   json.RawMessage `json:"created_at"`
+	Object      json.RawMessage `json:"object"`
+	Type        json.RawMessage `json:"type"`
+	Data        json.RawMessage `json:"data"`
+	Event       json.RawMessage `json:"event"`
+	Transaction json.RawMessage `json:"transaction"`
+	Task        json.RawMessage `json:"task"`
+}
+
+// isV3 reports a v3 envelope: "object": "event", or "data" or "type" without a v1 "event".
+func (p *probe) isV3() bool {
+	var object string
+	if json.Unmarshal(p.Object, &object) == nil && object == "event" {
+		return true
+	}
+	return p.Event == nil && (p.Data != nil || p.Type != nil)
+}
+
+// isV1 reports a v1 delivery: an "event" verb, or one of the documented v1 objects.
+func (p *probe) isV1() bool {
+	return p.Event != nil || p.Transaction != nil || p.Task != nil
+}
+
+func decode(body []byte) (*events.Envelope, error) {
+	if err := events.CheckObject(body); err != nil {
+		return nil, fmt.Errorf("record360: %w", err)
+	}
+	var p probe
+	if err := events.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("record360: %w", err)
+	}
+	switch {
+	case p.isV3():
+		return decodeV3(body, &p)
+	case p.isV1():
+		return decodeV1(body, &p)
+	}
+	return nil, fmt.Errorf("record360: %w: neither a v3 event (object, type, data) nor a v1 delivery (event and an object)", events.ErrShape)
+}
+
+// v3Envelope is the v3 event object, checked with events.Validate. Data is read from the
+// payload's own JSON by the routing table.
+type v3Envelope struct {
+	ID        events.ID   `json:"id" validate:"required"`
+	Object    string      `json:"object"`
+	Type      string      `json:"type" validate:"required"`
+	CreatedAt events.Time `json:"created_at"`
+	Data      v3Data      `json:"data"`
+}
+
+// v3Data is what the envelope requires of its data object.
+type v3Data struct {
+	Object string `json:"object" validate:"required"`
+}
+
+// decodeV3 reads the envelope's fields from the probe's raw values rather than decoding the
+// whole body a second time.
+func decodeV3(body []byte, p *probe) (*events.Envelope, error) {
+	var w v3Envelope
+	for _, field := range []struct {
+		name string
+		raw  json.RawMessage
+		into any
+	}{
+		{"type", p.Type, &w.Type},
+		{"id", p.ID, &w.ID},
+		{"object", p.Object, &w.Object},
+		{"created_at", p.CreatedAt, &w.CreatedAt},
+		{"data", p.Data, &w.Data},
+	} {
+		if field.raw == nil {
+			continue
+		}
+		if err := events.Unmarshal(field.raw, field.into); err != nil {
+			return nil, fmt.Errorf("record360: v3 %q: %w", field.name, err)
+		}
+	}
+	if w.Type == "" {
+		return nil, fmt.Errorf("record360: v3: %w: \"type\" is missing or empty", events.ErrNoType)
+	}
+	env := &events.Envelope{
+		Provider: Name,
+		Version:  V3,
+		ID:       string(w.ID),
+		Type:     w.Type,
+		Types:    []string{w.Type},
+		Time:     w.CreatedAt,
+		Raw:      body,
+	}
+	if w.ID != "" {
+		env.IdempotencyKey = events.FieldKey(Name, "v3:"+string(w.ID))
+	} else {
+		env.IdempotencyKey = events.BodyKey(Name, body)
+	}
+
+	var invalid invalidFields
+	if err := invalid.add("", events.Validate(&w)); err != nil {
+		return nil, fmt.Errorf("record360: v3: %w", err)
+	}
+	if data := p.Data; data != nil && string(data) != "null" {
+		payload, err := routes.Decode(w.Type, data)
+		if err := invalid.add("data.", err); err != nil {
+			return nil, fmt.Errorf("record360: %s: in \"data\": %w", w.Type, err)
+		}
+		env.Payload = payload
+	}
+	return env, invalid.err("v3")
+}
+
+// v1Head holds what the idempotency key and the envelope's time are read from, in any v1
+// object, known or not.
+type v1Head struct {
+	ID          events.ID   `json:"id"`
+	CompletedAt events.Time `json:"completed_at"`
+	UpdatedAt   events.Time `json:"updated_at"`
+	CreatedAt   events.Time `json:"created_at"`
+}
+
+// stamp returns the object's latest lifecycle time that is present: completed_at, else
+// updated_at, else created_at.
+func (h *v1Head) stamp() events.Time {
+	for _, t := range []events.Time{h.CompletedAt, h.UpdatedAt, h.CreatedAt} {
+		if t.Raw != "" {
+			return t
+		}
+	}
+	return events.Time{}
+}
+
+func decodeV1(body []byte, p *probe) (*events.Envelope, error) {
+	var verb string
+	if p.Event != nil {
+		if err := events.Unmarshal(p.Event, &verb); err != nil {
+			return nil, fmt.Errorf("record360: v1 \"event\": %w", err)
+		}
+	}
+	if verb == "" {
+		return nil, fmt.Errorf("record360: v1: %w: \"event\" is missing or empty", events.ErrNoType)
+	}
+	object, data, err := v1Object(body, p)
+	if err != nil {
+		return nil, err
+	}
+	typ := "v1/" + object + "." + verb
+
+	// The head is read leniently: an object whose fields do not have the expected types still
+	// decodes when it is not a known one (a known one fails below, decoding its payload).
+	var head v1Head
+	if data != nil && json.Unmarshal(data, &head) != nil {
+		head = v1Head{}
+	}
+	stamp := head.stamp()
+	env := &events.Envelope{
+		Provider: Name,
+		Version:  V1,
+		Type:     typ,
+		Types:    []string{typ},
+		Time:     stamp,
+		Raw:      body,
+	}
+	if head.ID != "" {
+		env.IdempotencyKey = events.DerivedKey(Name, V1, object, verb, string(head.ID), stamp.Raw)
+	} else {
+		env.IdempotencyKey = events.BodyKey(Name, body)
+	}
+
+	var invalid invalidFields
+	payload, err := routes.Decode(typ, data)
+	if err := invalid.add(object+".", err); err != nil {
+		return nil, fmt.Errorf("record360: %s: in %q: %w", typ, object, err)
+	}
+	env.Payload = payload
+	return env, invalid.err("v1")
+}
+
+// v1Object returns the key and the raw value of a v1 body's object: "transaction" or "task"
+// when present (whatever their value), else the first other key, in body order, whose value is
+// a JSON object. It returns an empty key and nil when there is none.
+func v1Object(body []byte, p *probe) (string, json.RawMessage, error) {
+	switch {
+	case p.Transaction != nil:
+		return "transaction", p.Transaction, nil
+	case p.Task != nil:
+		return "task", p.Task, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return "", nil, fmt.Errorf("record360: %w: %w", events.ErrNotJSON, err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", nil, fmt.Errorf("record360: %w: %w", events.ErrNotJSON, err)
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return "", nil, fmt.Errorf("record360: %w: %w", events.ErrNotJSON, err)
+		}
+		// encoding/json matches "event" in any case; so does this.
+		if !strings.EqualFold(key, "event") && len(value) > 0 && value[0] == '{' {
+			return key, value, nil
+		}
+	}
+	return "", nil, nil
+}
+
+// invalidFields gathers the fields of validation failures from the envelope and the payload, so
+// that one *events.ValidationError names them all.
+type invalidFields []string
+
+// add records the fields of err, prefixed, when err is a validation failure. It returns err when
+// it is another failure, and nil otherwise.
+func (f *invalidFields) add(prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var verr *events.ValidationError
+	if !errors.As(err, &verr) {
+		return err
+	}
+	for _, field := range verr.Fields {
+		*f = append(*f, prefix+field)
+	}
+	return nil
+}
+
+// err returns the *events.ValidationError naming every field recorded, or nil.
+func (f invalidFields) err(format string) error {
+	if len(f) == 0 {
+		return nil
+	}
+	return fmt.Errorf("record360: %s: %w", format, &events.ValidationError{Fields: f})
+}

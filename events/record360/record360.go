@@ -1,0 +1,61 @@
+package record360
+
+import "github.com/inspecthook/inspecthook/events"
+
+// Name is the provider's name, as in events.Envelope.Provider and in idempotency keys.
+const Name = "record360"
+
+// The formats, as in events.Envelope.Version.
+const (
+	V1 = "v1"
+	V3 = "v3"
+)
+
+// The events, one Key per documented event and format. v3 keys are named by the envelope's
+// "type". A v1 body names only a verb ("create", "complete"), which alone says nothing of the
+// object and would collide with v3 names, so v1 keys are named "v1/" + the object's key + "." +
+// the verb.
+var (
+	// InspectionCreated is v3 "inspection.created": an inspection was performed and uploaded.
+	InspectionCreated = events.NewKey[Inspection](Name, "inspection.created")
+
+	// TaskCompleted is v3 "task.completed": a task was completed, by hand or by completing the
+	// inspection it asked for.
+	TaskCompleted = events.NewKey[Task](Name, "task.completed")
+
+	// V1TransactionCreated is v1 {"event": "create", "transaction": {...}}: an inspection was
+	// performed, uploaded and created.
+	V1TransactionCreated = events.NewKey[Transaction](Name, "v1/transaction.create")
+
+	// V1TaskComplete is v1 {"event": "complete", "task": {...}}, as the current documentation
+	// spells the verb.
+	V1TaskComplete = events.NewKey[Task](Name, "v1/task.complete")
+
+	// V1TaskCompleted is v1 {"event": "completed", "task": {...}}, as the older documentation
+	// spells the verb. Handle both V1TaskComplete and V1TaskCompleted: which one arrives is not
+	// documented.
+	V1TaskCompleted = events.NewKey[Task](Name, "v1/task.completed")
+)
+
+// routes decodes the payload of every event above.
+var routes = events.NewRoutes(
+	events.Bind(InspectionCreated),
+	events.Bind(TaskCompleted),
+	events.Bind(V1TransactionCreated),
+	events.Bind(V1TaskComplete),
+	events.Bind(V1TaskCompleted),
+)
+
+// Provider returns the Record360 decoder. It holds no state: it is safe for concurrent use and
+// may be shared.
+func Provider() events.Provider { return provider{} }
+
+type provider struct{}
+
+func (provider) Name() string { return Name }
+
+// EventTypes lists the names of the keys above, sorted.
+func (provider) EventTypes() []string { return routes.Names() }
+
+// Decode is described in the package documentation.
+func (provider) Decode(body []byte) (*events.Envelope, error) { return decode(body) }

@@ -1,0 +1,90 @@
+// Package safetyculture decodes SafetyCulture's webhook deliveries into events.Envelope values
+// with typed payloads, one Key per trigger event.
+//
+// Most callers never call Decode: the receiver does, and hands each handler the payload its Key
+// names. By hand:
+//
+//	env, err := safetyculture.Provider().Decode(body)
+//	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid
+//	if ev, ok := safetyculture.InspectionCompleted.Payload(env); ok {
+//		fmt.Println(ev.InspectionID(), ev.Event.DateTriggered)
+//	}
+//
+// Provider() holds no state: Decode is safe for concurrent use, and a decoded envelope is a plain
+// value.
+//
+// # Two formats
+//
+// SafetyCulture still sends two generations of payload, and one endpoint may receive both.
+// Decode tells them apart by shape and sets Envelope.Version to VersionLegacy or VersionCurrent:
+//
+//   - legacy, "version": "1.0.0": workflow_id; event{date_triggered, event_types,
+//     triggered_by{type, user, name}}; data{audit{...}, template{...}}. Event types are
+//     lowercase ("audit_started").
+//   - newer, "version": "3.0.0" or no version at all (the media sample has none):
+//     webhook_id; event{date_triggered, event_types, triggered_by{user, organization,
+//     user_type}}; resource{id, type}; data, whose shape depends on the event.
+//
+// An explicit version decides; without one, workflow_id or data.audit means legacy, and
+// webhook_id, resource or a bare event object means newer. A body with none of these is
+// ErrShape. Envelope.Version is "3.0.0" for a newer body without a version; the version as sent
+// stays in the payload's Delivery.Version.
+//
+// The payload types cover both formats: every one embeds Delivery (the common fields) and adds
+// its data: InspectionEvent (legacy Data.Audit and Data.Template; newer Resource, Data.Details
+// and Data.Change), ActionEvent (Data is an Action), IncidentEvent (Data kept raw) and MediaEvent
+// (Data is a Media). Data of every shape is also kept raw. A field that is a number in one format
+// and an object in the other, such as an inspection's score, is an events.Value or kept raw.
+//
+// # Event types and routing
+//
+// event_types may list several values at once: a category such as "TRIGGER_EVENT_INSPECTION"
+// (CategoryInspection) beside the specific event, in any order. Envelope.Types holds them all,
+// normalised: the legacy names map to the trigger events they mean, by a table,
+//
+//	audit_started     TRIGGER_EVENT_INSPECTION_STARTED
+//	audit_updated     TRIGGER_EVENT_INSPECTION_UPDATED
+//	audit_completed   TRIGGER_EVENT_INSPECTION_COMPLETED
+//	audit_archived    TRIGGER_EVENT_INSPECTION_ARCHIVED
+//	audit_unarchived  TRIGGER_EVENT_INSPECTION_UNARCHIVED
+//
+// and any other name passes through as sent (an unknown legacy name decodes as unknown). The
+// payload's Event.EventTypes keeps the list exactly as sent.
+//
+// Envelope.Type is the first of Types that has a Key here; when none has, the first that is not
+// a category (a documented one, or a name another listed type extends), else the first. Route
+// with Key.Matches and Envelope.Is, which test whether the delivery carries a type anywhere in
+// its list: never on the first element alone. Events without a Key here (attendance, training,
+// inspection organisation changes, newer action and incident events) decode to an envelope with
+// a nil Payload and no error, for a fallback handler.
+//
+// The keys are the trigger events named in SafetyCulture's webhook reference (inspections,
+// actions, incidents, media) and the inspection events of SafetyCulture's trigger event list that
+// the newer format sends (InspectionHasStarted, InspectionCompletedStatus, InspectionItemUpdated,
+// ...). Item kinds such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE" ride along with
+// InspectionItemUpdated; test them with Envelope.Is.
+//
+// # Validation
+//
+// A body must carry an event object whose event_types names at least one type (else ErrNoType).
+// A legacy body must carry data.audit.audit_id; a newer body of a known event must carry
+// resource.id; a media event must carry data.media_id. A missing one is a *events.ValidationError
+// (ErrInvalid), returned with the envelope. Envelope.ID is always empty: neither format has a
+// per-event id.
+//
+// # Idempotency keys
+//
+// SafetyCulture sends no per-event id (webhook_id is the subscription's, the same on every
+// delivery), and its retries (4 attempts, 100 s apart) resend the same event with the same
+// date_triggered. The key is therefore derived:
+//
+//	events.DerivedKey(Name, version, subject, media_id, sorted Types joined with ",",
+//	                  event.date_triggered as sent, data.details.modify_time as sent)
+//
+// where subject is resource.id in the newer format and data.audit.audit_id in the legacy one,
+// and media_id and modify_time are empty when absent. The sorted types make the key independent
+// of the order the types are listed in; media_id tells apart two images uploaded to one task in
+// the same second, and modify_time (milliseconds) two changes to one inspection in the same
+// second. When the subject and media_id are both missing, or date_triggered is, the key is
+// events.BodyKey(Name, body): a retry resends the same bytes.
+package safetyculture

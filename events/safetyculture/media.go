@@ -1,0 +1,47 @@
+package safetyculture
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/inspecthook/inspecthook/events"
+)
+
+// MediaEvent is the payload of MediaUploaded. It arrives in the newer format only, often without
+// a version field; Resource is what the media belongs to (a "TASK" in SafetyCulture's sample).
+type MediaEvent struct {
+	Delivery
+
+	// Data is the uploaded media.
+	Data Media `json:"data"`
+}
+
+// Media is an uploaded media file.
+type Media struct {
+	// MediaID is the media's id, a UUID.
+	MediaID events.ID `json:"media_id" validate:"required"`
+
+	// MediaType is "IMAGE": SafetyCulture sends the event for images only.
+	MediaType string `json:"media_type"`
+
+	// MediaURL is a signed download URL for the original file; it expires.
+	MediaURL string `json:"media_url"`
+
+	// Raw is the data object exactly as sent; nil when the body has no data.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the data object and keeps a copy of it in Raw.
+func (m *Media) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		return nil
+	}
+	type plain Media
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*m = Media(p)
+	m.Raw = bytes.Clone(b)
+	return nil
+}

@@ -1,0 +1,77 @@
+// Package vehreports decodes webhook deliveries from vehReports (vehicle inspection reports,
+// rental agreements, driver licence checks, credits and billing) into typed payloads: one
+// [events.Key] per documented event, a payload struct per family of events, and the idempotency
+// key of each delivery. Most callers never call Decode themselves: the receiver does, and hands
+// each handler the payload its key names. [Provider] is what the receiver is given; it is safe
+// for concurrent use.
+//
+// # What is documented and what is assumed
+//
+// vehReports documents its event names (the Keys below), that each delivery is signed with an
+// HMAC-SHA256 of the raw body (verify.VehReports), that deliveries are retried, and that
+// receivers should answer fast and be idempotent. It does NOT publish the body: neither the
+// envelope nor the data of any event. Everything below about field names is an ASSUMPTION,
+// written so that a body in another common spelling still decodes and nothing is lost:
+//
+//   - Envelope.Raw always holds the body, and every payload struct keeps its data object, as
+//     sent, in its Data field.
+//   - Identifiers are events.ID (a string or a number), timestamps events.Time (any format,
+//     never an error), and numbers whose JSON type may vary events.Value.
+//   - No field of a payload is required: a wrongly guessed name leaves a field empty, it never
+//     rejects a delivery. Only the envelope's id and event type are required.
+//   - A reference to a vehicle, customer, user or template may be an object or the bare id
+//     (a string or a number), which fills only its ID.
+//
+// # The envelope (assumed)
+//
+// Decode accepts the common shapes of webhook envelopes (Envelope.Version "v1" for all):
+//
+//	{"id": "evt_...", "type":  "report.completed", "created_at": "2025-03-14T09:42:17Z", "data": {...}}
+//	{"id": "evt_...", "event": "report.completed", "timestamp":  "2025-03-14T09:42:17Z", "data": {...}}
+//
+// The event type is the first of "type" and "event" that is a non-empty string; none is an
+// error wrapping [events.ErrNoType] (a non-string there with no string beside it is
+// [events.ErrShape]). Envelope.Time is the first non-empty of "created_at", "timestamp" and
+// "occurred_at", in any format events.Time reads; it is zero when none is sent. "data" holds the
+// payload; when it is missing or null, a known event decodes to a zero payload struct with a nil
+// Data. A JSON object with none of id, type, event and data is not a vehReports delivery
+// ([events.ErrShape]). A delivery with no id fails with a *[events.ValidationError] (wrapping
+// [events.ErrInvalid]), and the envelope is returned with it.
+//
+// # Events and payloads
+//
+// vehReports documents 17 events. Each has a Key; events of one family share a payload struct:
+//
+//   - report.completed: [Report]
+//   - inspection.verdict_flagged: [Verdict]
+//   - agreement.signed, agreement.return_due, agreement.closed: [Agreement]
+//   - licence.checked, licence.failed, licence.points_flagged: [LicenceCheck]
+//   - vehicle.created, vehicle.updated: [Vehicle]
+//   - customer.created: [Customer]
+//   - credits.purchased, credits.low, credits.expiring: [Credits]
+//   - payment.succeeded, payment.failed: [Payment]
+//   - subscription.cancelled: [Subscription]
+//
+// A known event whose data has a field of the wrong JSON type for its struct (an object where
+// a string belongs) fails with [events.ErrShape]; the field types are chosen loose enough that
+// only a payload of another shape altogether does.
+//
+// Any other event type decodes to an envelope with a nil Payload and no error, so an event
+// vehReports adds never breaks a receiver.
+//
+// # Idempotency
+//
+// vehReports retries deliveries, so a receiver can see one event more than once. The envelope's
+// id is taken to identify the event across retries: Envelope.IdempotencyKey is
+// events.FieldKey(Name, id), "vehreports:evt_...". A body without an id (which fails validation
+// anyway) gets events.BodyKey(Name, body), the SHA-256 of the raw body, which matches a retry
+// that resends the same bytes.
+//
+// # Decoding
+//
+//	env, err := vehreports.Provider().Decode(body)
+//	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid
+//	if r, ok := vehreports.ReportCompleted.Payload(env); ok {
+//		fmt.Println(r.ID, r.Registration, r.SignedOffAt.Time)
+//	}
+package vehreports
