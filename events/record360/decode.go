@@ -108,18 +108,19 @@ func decodeV3(body []byte, p *probe) (*events.Envelope, error) {
 		env.IdempotencyKey = events.BodyKey(Name, body)
 	}
 
-	var invalid invalidFields
-	if err := invalid.add("", events.Validate(&w)); err != nil {
-		return nil, fmt.Errorf("record360: v3: %w", err)
-	}
-	if data := p.Data; data != nil && string(data) != "null" {
-		payload, err := routes.Decode(w.Type, data)
-		if err := invalid.add("data.", err); err != nil {
+	invalid := events.Validate(&w)
+	var payloadErr error
+	if events.Present(p.Data) {
+		payload, err := routes.Decode(w.Type, p.Data)
+		if err != nil && !errors.Is(err, events.ErrInvalid) {
 			return nil, fmt.Errorf("record360: %s: in \"data\": %w", w.Type, err)
 		}
-		env.Payload = payload
+		env.Payload, payloadErr = payload, err
 	}
-	return env, invalid.err("v3")
+	if err := events.JoinInvalid([]string{"", "data."}, invalid, payloadErr); err != nil {
+		return env, fmt.Errorf("record360: v3: %w", err)
+	}
+	return env, nil
 }
 
 // v1Head holds what the idempotency key and the envelope's time are read from, in any v1
@@ -179,13 +180,15 @@ func decodeV1(body []byte, p *probe) (*events.Envelope, error) {
 		env.IdempotencyKey = events.BodyKey(Name, body)
 	}
 
-	var invalid invalidFields
 	payload, err := routes.Decode(typ, data)
-	if err := invalid.add(object+".", err); err != nil {
+	if err != nil && !errors.Is(err, events.ErrInvalid) {
 		return nil, fmt.Errorf("record360: %s: in %q: %w", typ, object, err)
 	}
 	env.Payload = payload
-	return env, invalid.err("v1")
+	if err := events.JoinInvalid([]string{object + "."}, err); err != nil {
+		return env, fmt.Errorf("record360: v1: %w", err)
+	}
+	return env, nil
 }
 
 // v1Object returns the key and the raw value of a v1 body's object: "transaction" or "task"
@@ -218,32 +221,4 @@ func v1Object(body []byte, p *probe) (string, json.RawMessage, error) {
 		}
 	}
 	return "", nil, nil
-}
-
-// invalidFields gathers the fields of validation failures from the envelope and the payload, so
-// that one *events.ValidationError names them all.
-type invalidFields []string
-
-// add records the fields of err, prefixed, when err is a validation failure. It returns err when
-// it is another failure, and nil otherwise.
-func (f *invalidFields) add(prefix string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var verr *events.ValidationError
-	if !errors.As(err, &verr) {
-		return err
-	}
-	for _, field := range verr.Fields {
-		*f = append(*f, prefix+field)
-	}
-	return nil
-}
-
-// err returns the *events.ValidationError naming every field recorded, or nil.
-func (f invalidFields) err(format string) error {
-	if len(f) == 0 {
-		return nil
-	}
-	return fmt.Errorf("record360: %s: %w", format, &events.ValidationError{Fields: f})
 }

@@ -61,7 +61,7 @@ type Action struct {
 
 // UnmarshalJSON decodes the data object and keeps a copy of it in Raw.
 func (a *Action) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if !events.Present(b) {
 		return nil
 	}
 	type plain Action

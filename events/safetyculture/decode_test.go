@@ -11,6 +11,7 @@ import (
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 )
 
@@ -320,7 +321,7 @@ func TestErrorsWrapOneSentinel(t *testing.T) {
 			require.ErrorIs(t, err, tt.err)
 			assert.Nil(t, env)
 			n := 0
-			for _, s := range sentinels {
+			for _, s := range eventstest.Sentinels {
 				if errors.Is(err, s) {
 					n++
 				}

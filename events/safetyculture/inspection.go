@@ -60,7 +60,7 @@ type InspectionData struct {
 
 // UnmarshalJSON decodes the data object and keeps a copy of it in Raw.
 func (d *InspectionData) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if !events.Present(b) {
 		return nil
 	}
 	type plain InspectionData
@@ -233,8 +233,4 @@ type InspectionDetails struct {
 	// Score is an object here ({} in the samples), where the legacy format's AuditData.Score is
 	// a number; kept raw.
 	Score json.RawMessage `json:"score"`
-}
-
-func isNull(b []byte) bool {
-	return string(bytes.TrimSpace(b)) == "null"
 }

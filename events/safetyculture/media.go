@@ -33,7 +33,7 @@ type Media struct {
 
 // UnmarshalJSON decodes the data object and keeps a copy of it in Raw.
 func (m *Media) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if !events.Present(b) {
 		return nil
 	}
 	type plain Media

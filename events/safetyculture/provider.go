@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/inspecthook/inspecthook/events"
@@ -114,15 +113,17 @@ func (provider) Decode(body []byte) (*events.Envelope, error) {
 	}
 	env.IdempotencyKey = idempotencyKey(&h, version, types, body)
 
-	invalid := h.validate(version, routes.Has(env.Type))
+	var invalid error
+	if v := h.validate(version, routes.Has(env.Type)); v != nil {
+		invalid = v
+	}
 	payload, err := routes.Decode(env.Type, body)
-	var payloadInvalid *events.ValidationError
-	if err != nil && !errors.As(err, &payloadInvalid) {
+	if err != nil && !errors.Is(err, events.ErrInvalid) {
 		return nil, fmt.Errorf("safetyculture: %s: %w", env.Type, err)
 	}
 	env.Payload = payload
-	if invalid = merge(invalid, payloadInvalid); invalid != nil {
-		return env, fmt.Errorf("safetyculture: %s: %w", env.Type, invalid)
+	if err := events.JoinInvalid(nil, invalid, err); err != nil {
+		return env, fmt.Errorf("safetyculture: %s: %w", env.Type, err)
 	}
 	return env, nil
 }
@@ -139,9 +140,9 @@ func (h *head) format() (version string, ok bool) {
 		}
 	}
 	switch {
-	case present(h.WorkflowID):
+	case events.Present(h.WorkflowID):
 		return VersionLegacy, true
-	case present(h.WebhookID), h.Resource != nil:
+	case events.Present(h.WebhookID), h.Resource != nil:
 		return VersionCurrent, true
 	case h.Data != nil && h.Data.HasAudit:
 		return VersionLegacy, true
@@ -190,26 +191,4 @@ type currentRequired struct {
 	Resource struct {
 		ID events.ID `json:"id" validate:"required"`
 	} `json:"resource"`
-}
-
-// merge joins two lists of invalid fields, each field once.
-func merge(a, b *events.ValidationError) *events.ValidationError {
-	switch {
-	case a == nil:
-		return b
-	case b == nil:
-		return a
-	}
-	fields := slices.Clone(a.Fields)
-	for _, f := range b.Fields {
-		if !slices.Contains(fields, f) {
-			fields = append(fields, f)
-		}
-	}
-	return &events.ValidationError{Fields: fields}
-}
-
-// present reports whether a raw field was sent with a value other than null.
-func present(raw json.RawMessage) bool {
-	return len(raw) > 0 && string(raw) != "null"
 }

@@ -15,7 +15,7 @@ import (
 func decodeObject(b []byte, v any, public reflect.Type) (json.RawMessage, error) {
 	t := bytes.TrimSpace(b)
 	switch {
-	case isNull(t):
+	case !events.Present(t):
 		return nil, nil
 	case t[0] != '{':
 		return nil, &json.UnmarshalTypeError{Value: kind(t[0]), Type: public}
@@ -37,11 +37,6 @@ func decodeRef(b []byte, v any, public reflect.Type, id *events.ID) (json.RawMes
 		return append(json.RawMessage(nil), t...), nil
 	}
 	return decodeObject(t, v, public)
-}
-
-func isNull(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) == 0 || bytes.Equal(b, []byte("null"))
 }
 
 // kind names the JSON type of a value by its first byte, as encoding/json does.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/vehreports"
 )
 
@@ -23,13 +24,7 @@ func fixture(t testing.TB, file string) []byte {
 	return body
 }
 
-func loadFixtures(t testing.TB) []inspecthook.Fixture {
-	t.Helper()
-	fixtures, err := inspecthook.LoadFixtures(vehreports.Name)
-	require.NoError(t, err)
-	require.NotEmpty(t, fixtures)
-	return fixtures
-}
+func loadFixtures(t testing.TB) []inspecthook.Fixture { return eventstest.Load(t, vehreports.Name) }
 
 // dataOf returns the body's "data" member exactly as sent, or nil.
 func dataOf(t testing.TB, body []byte) json.RawMessage {

@@ -1,0 +1,89 @@
+package eventstest_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/events/eventstest"
+)
+
+// recorder is a testing.TB that records failures instead of ending the test.
+type recorder struct {
+	testing.TB
+	failures []string
+}
+
+type stop struct{}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failures = append(r.failures, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	panic(stop{})
+}
+func (r *recorder) Fatal(args ...any) { r.Fatalf("%s", fmt.Sprint(args...)) }
+
+func (r *recorder) run(f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			if _, ok := v.(stop); !ok {
+				panic(v)
+			}
+		}
+	}()
+	f()
+}
+
+type thing struct{ Name string }
+
+var thingCreated = events.NewKey[thing]("acme", "thing.created")
+
+// fake is a provider whose Decode returns what the test sets.
+type fake struct {
+	env *events.Envelope
+	err error
+}
+
+func (f fake) Name() string                            { return "acme" }
+func (f fake) EventTypes() []string                    { return []string{"thing.created"} }
+func (f fake) Decode([]byte) (*events.Envelope, error) { return f.env, f.err }
+
+func TestDecodeCatchesBrokenProviders(t *testing.T) {
+	body := []byte(`{"type":"thing.created"}`)
+	good := func() *events.Envelope {
+		return &events.Envelope{Provider: "acme", Type: "thing.created", IdempotencyKey: "acme:1", Raw: body, Payload: &thing{}}
+	}
+	keys := eventstest.KeysOf(eventstest.Key(thingCreated))
+	tests := []struct {
+		name   string
+		p      fake
+		broken bool
+	}{
+		{"conforming", fake{env: good()}, false},
+		{"sentinel error", fake{err: fmt.Errorf("acme: %w", events.ErrShape)}, false},
+		{"error without a sentinel", fake{err: errors.New("boom")}, true},
+		{"ErrInvalid without the envelope", fake{err: events.ErrInvalid}, true},
+		{"envelope with ErrShape", fake{env: good(), err: events.ErrShape}, true},
+		{"wrong provider", fake{env: func() *events.Envelope { e := good(); e.Provider = "other"; return e }()}, true},
+		{"Raw not the body", fake{env: func() *events.Envelope { e := good(); e.Raw = []byte("{}"); return e }()}, true},
+		{"no type", fake{env: func() *events.Envelope { e := good(); e.Type = ""; return e }()}, true},
+		{"no idempotency key", fake{env: func() *events.Envelope { e := good(); e.IdempotencyKey = ""; return e }()}, true},
+		{"known type, no payload", fake{env: func() *events.Envelope { e := good(); e.Payload = nil; return e }()}, true},
+		{"payload of another type", fake{env: func() *events.Envelope { e := good(); e.Payload = &struct{}{}; return e }()}, true},
+		{"unknown type with a payload", fake{env: func() *events.Envelope { e := good(); e.Type = "thing.deleted"; return e }()}, true},
+		{"nil envelope, nil error", fake{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{TB: t}
+			r.run(func() { eventstest.Decode(r, tt.p, keys, body) })
+			assert.Equal(t, tt.broken, len(r.failures) > 0, "failures: %q", r.failures)
+		})
+	}
+}
