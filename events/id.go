@@ -18,8 +18,8 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	case len(b) == 0:
 		return fmt.Errorf("%w: empty id", ErrShape)
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return fmt.Errorf("%w: id: %w", ErrShape, err)
 		}
 		*id = ID(s)

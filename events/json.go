@@ -88,6 +88,27 @@ func Unmarshal(data []byte, v any) error {
 	return fmt.Errorf("%w: %w", ErrShape, err)
 }
 
+// unquote returns the contents of the JSON string literal b. Literals without escapes, the
+// common case, are read without a second pass of encoding/json.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		plain := true
+		for _, c := range inner {
+			if c == '\\' || c == '"' || c < 0x20 {
+				plain = false
+				break
+			}
+		}
+		if plain && utf8.Valid(inner) {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
 // Present reports whether a field read into a json.RawMessage was sent with a value other than
 // null.
 func Present(raw json.RawMessage) bool {

@@ -50,8 +50,8 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*t = Time{}
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			*t = Time{Raw: string(b)}
 			return nil
 		}

@@ -45,8 +45,8 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*v = Value{}
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			*v = Value{Kind: Other, Text: string(b)}
 			return nil
 		}

@@ -13,6 +13,7 @@ package eventstest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -82,7 +83,8 @@ func Body(tb testing.TB, f inspecthook.Fixture) []byte {
 // fixture of kind "event"; every "event" and "variant" fixture decodes with no error to its
 // event type and version, with the key's payload type; every "unknown" fixture decodes with no
 // payload; every "bad" fixture fails with its named sentinel and no other (with ErrInvalid, the
-// envelope comes back too). It returns the envelopes of the fixtures that decoded, by file, for
+// envelope comes back too); Decode leaves its input as it was; and decoding every fixture from
+// several goroutines at once gives the same results. It returns the envelopes of the fixtures that decoded, by file, for
 // further checks.
 func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.Fixture) map[string]*events.Envelope {
 	t.Helper()
@@ -116,7 +118,11 @@ func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.F
 	for _, f := range fixtures {
 		t.Run(f.File, func(t *testing.T) {
 			body := Body(t, f)
+			original := bytes.Clone(body)
 			env, err := p.Decode(body)
+			if !bytes.Equal(body, original) {
+				t.Fatal("Decode modified its input")
+			}
 			if f.Kind == inspecthook.KindBad {
 				checkBad(t, f, env, err)
 				return
@@ -143,7 +149,45 @@ func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.F
 			}
 		})
 	}
+	concurrent(t, p, fixtures, decoded)
 	return decoded
+}
+
+// concurrent decodes every fixture from several goroutines at once (run under -race) and checks
+// each result against the one decoded alone.
+func concurrent(t *testing.T, p events.Provider, fixtures []inspecthook.Fixture, decoded map[string]*events.Envelope) {
+	t.Helper()
+	const workers = 4
+	errs := make(chan string, workers*len(fixtures))
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range fixtures {
+				f := fixtures[(i+w)%len(fixtures)]
+				body, err := f.Body()
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				env, err := p.Decode(body)
+				want := decoded[f.File]
+				switch {
+				case (err == nil) != (f.Kind != inspecthook.KindBad):
+					errs <- f.File + ": " + fmt.Sprint(err)
+				case want != nil && (env.Type != want.Type || env.IdempotencyKey != want.IdempotencyKey):
+					errs <- f.File + ": differs when decoded concurrently"
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
 
 func checkBad(t *testing.T, f inspecthook.Fixture, env *events.Envelope, err error) {

@@ -342,38 +342,3 @@ func TestMissingMessageIDKeepsPayload(t *testing.T) {
 	assert.Equal(t, events.ID("12301"), r.Payload.ResourceID)
 	assert.Equal(t, events.BodyKey(inspectorio.Name, body), env.IdempotencyKey)
 }
-
-// TestDecodeDoesNotModifyBody checks that Raw is the caller's body and Decode leaves it as is.
-func TestDecodeDoesNotModifyBody(t *testing.T) {
-	body := fixture(t, "sight_report_created.json")
-	orig := append([]byte(nil), body...)
-	env, err := inspectorio.Provider().Decode(body)
-	require.NoError(t, err)
-	assert.Equal(t, orig, body)
-	assert.Equal(t, orig, env.Raw)
-}
-
-func TestDecodeConcurrently(t *testing.T) {
-	p := inspectorio.Provider()
-	bodies := [][]byte{
-		fixture(t, "sight_report_created.json"),
-		fixture(t, "sight_report_file_ready.json"),
-		fixture(t, "unknown_inspection_updated.json"),
-		fixture(t, "bad_missing_message_id.json"),
-	}
-	done := make(chan error)
-	for i := range 8 {
-		go func() {
-			var err error
-			for range 50 {
-				if _, derr := p.Decode(bodies[i%len(bodies)]); derr != nil && !errors.Is(derr, events.ErrInvalid) {
-					err = derr
-				}
-			}
-			done <- err
-		}()
-	}
-	for range 8 {
-		assert.NoError(t, <-done)
-	}
-}

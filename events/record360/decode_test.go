@@ -1,14 +1,11 @@
 package record360_test
 
 import (
-	"errors"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/events/record360"
 )
@@ -137,55 +134,4 @@ func TestDecodeInvalid(t *testing.T) {
 		assert.Equal(t, "record360:v3:7", env.IdempotencyKey)
 		assert.Nil(t, env.Payload)
 	})
-}
-
-// TestDecodeConcurrent decodes the whole corpus from several goroutines at once; run with -race.
-func TestDecodeConcurrent(t *testing.T) {
-	p := record360.Provider()
-	var bodies [][]byte
-	for _, f := range loadCorpus(t) {
-		bodies = append(bodies, body(t, f))
-	}
-	want := make([]string, len(bodies))
-	for i, b := range bodies {
-		if env, _ := p.Decode(b); env != nil {
-			want[i] = env.IdempotencyKey
-		}
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 8*len(bodies))
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i, b := range bodies {
-				env, _ := p.Decode(b)
-				got := ""
-				if env != nil {
-					got = env.IdempotencyKey
-				}
-				if got != want[i] {
-					errs <- errors.New("key differs: " + got + " != " + want[i])
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-}
-
-// TestDecodeDoesNotModifyBody checks that Decode leaves the caller's bytes alone.
-func TestDecodeDoesNotModifyBody(t *testing.T) {
-	for _, f := range loadCorpus(t) {
-		if f.Kind == inspecthook.KindBad {
-			continue
-		}
-		b := body(t, f)
-		before := string(b)
-		_, _ = record360.Provider().Decode(b)
-		assert.Equal(t, before, string(b), f.File)
-	}
 }

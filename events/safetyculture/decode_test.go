@@ -3,13 +3,11 @@ package safetyculture_test
 import (
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
@@ -329,35 +327,5 @@ func TestErrorsWrapOneSentinel(t *testing.T) {
 			assert.Equal(t, 1, n, "wraps exactly one sentinel: %v", err)
 			assert.Contains(t, err.Error(), "safetyculture")
 		})
-	}
-}
-
-// TestConcurrentDecode decodes the corpus from many goroutines at once; run with -race.
-func TestConcurrentDecode(t *testing.T) {
-	fixtures := loadCorpus(t)
-	bodies := make([][]byte, 0, len(fixtures))
-	for _, f := range fixtures {
-		if f.Kind != inspecthook.KindBad {
-			bodies = append(bodies, body(t, f))
-		}
-	}
-	p := safetyculture.Provider()
-	var wg sync.WaitGroup
-	errs := make(chan error, 8*len(bodies))
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, b := range bodies {
-				if _, err := p.Decode(b); err != nil {
-					errs <- err
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
 	}
 }

@@ -574,38 +574,3 @@ func TestAmountMinor(t *testing.T) {
 		})
 	}
 }
-
-// TestDecodeDoesNotModifyBody checks that Raw is the caller's body and Decode leaves it as is.
-func TestDecodeDoesNotModifyBody(t *testing.T) {
-	body := fixture(t, "report_completed.json")
-	orig := append([]byte(nil), body...)
-	env, err := vehreports.Provider().Decode(body)
-	require.NoError(t, err)
-	assert.Equal(t, orig, body)
-	assert.Equal(t, orig, env.Raw)
-}
-
-func TestDecodeConcurrently(t *testing.T) {
-	p := vehreports.Provider()
-	bodies := [][]byte{
-		fixture(t, "report_completed.json"),
-		fixture(t, "licence_points_flagged.json"),
-		fixture(t, "unknown_report_deleted.json"),
-		fixture(t, "bad_missing_id.json"),
-	}
-	done := make(chan error)
-	for i := range 8 {
-		go func() {
-			var err error
-			for range 50 {
-				if _, derr := p.Decode(bodies[i%len(bodies)]); derr != nil && !errors.Is(derr, events.ErrInvalid) {
-					err = derr
-				}
-			}
-			done <- err
-		}()
-	}
-	for range 8 {
-		assert.NoError(t, <-done)
-	}
-}
