@@ -1,0 +1,42 @@
+// Package idempotency records which webhook events have been processed, so that a delivery the
+// sender repeats is acknowledged without running its handler again, and a handler never runs
+// twice at once for one event.
+//
+// The model is a claim with a lease. Before handling an event, claim its key (the event id, as
+// the provider package derives it):
+//
+//   - [Claimed]: the caller holds the key for the lease and receives a token. It runs the handler,
+//     then calls Complete, which records the key as [Done] for a retention period, or Release on
+//     failure, which frees the key so the sender's retry is processed.
+//   - [InFlight]: another holder's lease is live; answer 409 so the sender retries later.
+//   - [Done]: the event was completed within retention; answer 200 without running the handler.
+//
+// A lease that ends before Complete or Release frees the key (the holder is taken to have
+// crashed); the next Claim receives a new token, and the old token's Complete or Release fails
+// with [ErrLeaseLost] and changes nothing. Retention ends the same way: the key becomes free.
+//
+// Most callers want the receiver package, which does all of this; code that uses a Store
+// directly follows this shape:
+//
+//	c, err := store.Claim(ctx, key, idempotency.DefaultLease)
+//	if err != nil { /* 503: the store failed */ }
+//	switch c.State {
+//	case idempotency.Done: /* 200, already processed */
+//	case idempotency.InFlight: /* 409, retry later */
+//	case idempotency.Claimed:
+//		if err := handle(ctx); err != nil {
+//			_ = store.Release(ctx, key, c.Token) // 500: the retry runs the handler again
+//		} else {
+//			_ = store.Complete(ctx, key, c.Token, idempotency.DefaultRetention) // 200
+//		}
+//	}
+//
+// [Store] is the interface; [Memory], built with [NewMemory], is the implementation that needs
+// no setup: bounded, with lazy expiry and an injectable clock, for one instance. A durable or
+// shared store (SQLite for one machine, Redis for many replicas) implements the same interface
+// and must pass the conformance suite in the storetest package.
+//
+// Errors wrap the package's sentinels ([ErrLeaseLost], [ErrClosed], [ErrFull], [ErrConfig]) or
+// the context's error; test for them with errors.Is. The zero [Memory] is ready to use with the
+// defaults; every Store is safe for concurrent use.
+package idempotency

@@ -1,0 +1,26 @@
+package idempotency
+
+import "errors"
+
+// Errors returned by the stores. Methods wrap one of them with %w and add context (a key, a
+// limit); test for them with errors.Is. A cancelled or expired context is returned as its own
+// error (context.Canceled, context.DeadlineExceeded), wrapped.
+var (
+	// ErrLeaseLost means the token no longer holds the key, so Complete or Release changed
+	// nothing: the lease expired (whether or not another delivery has claimed the key since),
+	// the claim was already completed or released, or the token was never issued for the key.
+	// The handler's work may be repeated by the sender's retry.
+	ErrLeaseLost = errors.New("idempotency: lease lost")
+
+	// ErrClosed means the store was closed.
+	ErrClosed = errors.New("idempotency: store closed")
+
+	// ErrFull means a Memory store holds MaxEntries entries and every one of them is a live
+	// claim, so a new key cannot be claimed until a claim ends or its lease expires.
+	ErrFull = errors.New("idempotency: store full")
+
+	// ErrConfig is returned by constructors for a configuration that cannot work, and by the
+	// methods for arguments no store accepts: an empty key or token, a lease or retention that
+	// is not positive.
+	ErrConfig = errors.New("idempotency: invalid configuration or argument")
+)

@@ -1,0 +1,29 @@
+// Package ratelimit limits webhook deliveries with token buckets (golang.org/x/time/rate), one
+// shared bucket or one per key, such as per client IP, and says when to retry.
+//
+// A [Limiter] holds the buckets. Each starts full with Config.Burst tokens and gains
+// Config.Rate tokens per second up to Burst; an allowed request takes one token and a rejected
+// one takes none, so a client retrying too early does not push its next chance further away.
+// A rejection comes with the time until the bucket holds a token again, and [RetryAfter]
+// turns it into a Retry-After header value.
+//
+// Most callers want [Limiter.Middleware], which answers 429 Too Many Requests with
+// Retry-After before the request body is read:
+//
+//	l, err := ratelimit.New(ratelimit.Config{Rate: 5, Burst: 20}) // per client IP
+//	if err != nil { ... }
+//	http.Handle("POST /webhooks/safetyculture", l.Middleware(handler))
+//
+// Code that writes its own responses calls [Limiter.Allow] (or [Limiter.AllowKey] with a key
+// of its own). Config.Key chooses the bucket of a request: [ClientIP] by default, with
+// X-Forwarded-For trusted only from the proxies you name; [Global] for one bucket.
+//
+// Memory stays bounded with no goroutine: a bucket that has refilled is the same as a fresh
+// one, so each call drops a few least recently used buckets that are full; and no more than
+// Config.MaxKeys buckets are ever tracked.
+//
+// Config's zero fields get documented defaults except Rate and Burst, which New requires:
+// there is no "unlimited" Limiter, leave the limiter out instead. The zero Limiter is not
+// usable; build one with New. A Limiter is safe for concurrent use. Time comes from Config.Now
+// or, for the ...At method, from the caller, so tests need no sleeping.
+package ratelimit

@@ -1,0 +1,220 @@
+// Package webhooktest is to webhooks what net/http/httptest is to HTTP: it loads the fixture
+// corpus, signs bodies exactly as each provider would (with verify's signing twins), replays
+// them into an http.Handler or a URL, and records handler calls for assertions.
+//
+// A test of your own receiver looks like this:
+//
+//	func TestInspections(t *testing.T) {
+//		signer, _ := verify.NewBearer("test-token")
+//		rx, _ := receiver.New(record360.Provider(), receiver.Config{Verifier: signer})
+//		calls := webhooktest.Record(rx, record360.InspectionCreated)
+//
+//		f := webhooktest.Fixture(t, "record360", "v3_inspection_created.json")
+//		w := webhooktest.Replay(t, rx, webhooktest.Body(t, f), signer)
+//		if w.Code != http.StatusOK || calls.Len() != 1 {
+//			t.Fatalf("status %d, %d calls", w.Code, calls.Len())
+//		}
+//		if got := calls.Last().Unit.ReferenceNumber; got != "WMWRF33519TW73378" { ... }
+//	}
+//
+// ReplayAll sends every fixture of a provider and checks each status against what the fixture
+// is: 200 for events, variants and unknown events, 400 or 422 for bad bodies.
+package webhooktest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"sync"
+	"testing"
+
+	"github.com/inspecthook/inspecthook"
+	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/receiver"
+	"github.com/inspecthook/inspecthook/verify"
+)
+
+// Fixtures returns every fixture of provider, failing the test when the index cannot be read.
+func Fixtures(tb testing.TB, provider string) []inspecthook.Fixture {
+	tb.Helper()
+	fixtures, err := inspecthook.LoadFixtures(provider)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fixtures
+}
+
+// Fixture returns the fixture of provider stored in file, such as "v3_inspection_created.json".
+func Fixture(tb testing.TB, provider, file string) inspecthook.Fixture {
+	tb.Helper()
+	want := path.Join(provider, file)
+	for _, f := range Fixtures(tb, provider) {
+		if f.File == want {
+			return f
+		}
+	}
+	tb.Fatalf("webhooktest: no fixture %s", want)
+	return inspecthook.Fixture{}
+}
+
+// Body returns a fixture's bytes, failing the test when it cannot be read.
+func Body(tb testing.TB, f inspecthook.Fixture) []byte {
+	tb.Helper()
+	b, err := f.Body()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// WantStatus is the status a receiver answers a fixture with when it is authentic and new: 200
+// for events, variants and unknown events; 422 for a bad body missing a required field; 400 for
+// any other bad body.
+func WantStatus(f inspecthook.Fixture) int {
+	switch {
+	case f.Kind != inspecthook.KindBad:
+		return http.StatusOK
+	case f.Error == "ErrInvalid":
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusBadRequest
+}
+
+// NewRequest returns the POST a provider would send to target with body: JSON content type and
+// the headers signer sets. A nil signer sends the body unsigned.
+func NewRequest(tb testing.TB, target string, body []byte, signer verify.Signer) *http.Request {
+	tb.Helper()
+	r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("User-Agent", "inspecthook-webhooktest")
+	if signer != nil {
+		if err := signer.Sign(r.Header, body); err != nil {
+			tb.Fatalf("webhooktest: signing: %v", err)
+		}
+	}
+	return r
+}
+
+// Replay sends body, signed with signer, into h and returns the response.
+func Replay(tb testing.TB, h http.Handler, body []byte, signer verify.Signer) *httptest.ResponseRecorder {
+	tb.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, NewRequest(tb, "/", body, signer))
+	return w
+}
+
+// Result is the outcome of replaying one fixture.
+type Result struct {
+	Fixture inspecthook.Fixture
+	Status  int
+	Body    string
+}
+
+// ReplayAll replays every fixture of provider into h, each signed with signer, checks each
+// status against WantStatus, and returns the results in index order. Some variants repeat the
+// event of another fixture: the receiver answers those 200 as duplicates without calling the
+// handler again.
+func ReplayAll(t *testing.T, h http.Handler, provider string, signer verify.Signer) []Result {
+	t.Helper()
+	var results []Result
+	for _, f := range Fixtures(t, provider) {
+		w := Replay(t, h, Body(t, f), signer)
+		results = append(results, Result{Fixture: f, Status: w.Code, Body: w.Body.String()})
+		if want := WantStatus(f); w.Code != want {
+			t.Errorf("%s (%s): status %d, want %d: %s", f.File, f.Kind, w.Code, want, w.Body.String())
+		}
+	}
+	return results
+}
+
+// Send posts body, signed with signer, to url over HTTP with client (http.DefaultClient when
+// nil). The caller closes the response body.
+func Send(ctx context.Context, client *http.Client, url string, body []byte, signer verify.Signer) (*http.Response, error) {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("webhooktest: %w", err)
+	}
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("User-Agent", "inspecthook-webhooktest")
+	if signer != nil {
+		if err := signer.Sign(r.Header, body); err != nil {
+			return nil, fmt.Errorf("webhooktest: signing: %w", err)
+		}
+	}
+	resp, err := client.Do(r)
+	if err != nil {
+		return nil, fmt.Errorf("webhooktest: %w", err)
+	}
+	return resp, nil
+}
+
+// Calls records the calls of a handler: each payload and the delivery it came with. It is safe
+// for concurrent use.
+type Calls[T any] struct {
+	mu         sync.Mutex
+	payloads   []*T
+	deliveries []receiver.Delivery
+	err        error
+}
+
+// Record registers a handler for key on rx that records every call and returns nil (or the
+// error set with Fail), and returns the record.
+func Record[T any](rx *receiver.Receiver, key events.Key[T]) *Calls[T] {
+	c := &Calls[T]{}
+	receiver.Handle(rx, key, c.Handle)
+	return c
+}
+
+// Handle is the recording handler, for registering by hand.
+func (c *Calls[T]) Handle(ctx context.Context, payload *T) error {
+	d, _ := receiver.FromContext(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.payloads = append(c.payloads, payload)
+	c.deliveries = append(c.deliveries, d)
+	return c.err
+}
+
+// Fail makes later calls return err (nil to succeed again), to test retries.
+func (c *Calls[T]) Fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.err = err
+}
+
+// Len returns the number of calls.
+func (c *Calls[T]) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.payloads)
+}
+
+// Payloads returns the payloads of every call, in order.
+func (c *Calls[T]) Payloads() []*T {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]*T(nil), c.payloads...)
+}
+
+// Deliveries returns the delivery of every call, in order.
+func (c *Calls[T]) Deliveries() []receiver.Delivery {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]receiver.Delivery(nil), c.deliveries...)
+}
+
+// Last returns the last payload, or nil when there was no call.
+func (c *Calls[T]) Last() *T {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.payloads) == 0 {
+		return nil
+	}
+	return c.payloads[len(c.payloads)-1]
+}
