@@ -16,6 +16,7 @@ import (
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events/record360"
+	"github.com/inspecthook/inspecthook/idempotency/storetest"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -23,24 +24,6 @@ import (
 const token = "r360-secret-token-7f3a"
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-// clock is a settable clock for the receiver, its store and its limiter.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -61,7 +44,7 @@ func bearer(t testing.TB) *verify.Bearer {
 // env is a receiver for Record360 with a Bearer token, a fake clock and a log buffer.
 type env struct {
 	rx    *receiver.Receiver
-	clock *clock
+	clock *storetest.Clock
 	logs  *bytes.Buffer
 	mu    sync.Mutex
 	outs  []receiver.Outcome
@@ -70,7 +53,7 @@ type env struct {
 
 func newEnv(t testing.TB, cfg receiver.Config) *env {
 	t.Helper()
-	e := &env{clock: &clock{now: t0}, logs: &bytes.Buffer{}}
+	e := &env{clock: storetest.NewClock(t0), logs: &bytes.Buffer{}}
 	if cfg.Verifier == nil && !cfg.InsecureSkipVerify {
 		cfg.Verifier = bearer(t)
 	}

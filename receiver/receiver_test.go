@@ -21,6 +21,7 @@ import (
 	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 	"github.com/inspecthook/inspecthook/idempotency"
+	"github.com/inspecthook/inspecthook/idempotency/storetest"
 	"github.com/inspecthook/inspecthook/ratelimit"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
@@ -118,7 +119,7 @@ func TestStatuses(t *testing.T) {
 }
 
 func TestRateLimitBeforeTheBodyIsRead(t *testing.T) {
-	c := &clock{now: t0}
+	c := storetest.NewClock(t0)
 	lim, err := ratelimit.New(ratelimit.Config{Rate: 0.5, Burst: 1, Key: ratelimit.Global, Now: c.Now})
 	require.NoError(t, err)
 	e := newEnv(t, receiver.Config{Limiter: lim, Now: c.Now})

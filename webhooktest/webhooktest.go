@@ -1,24 +1,3 @@
-// Package webhooktest is to webhooks what net/http/httptest is to HTTP: it loads the fixture
-// corpus, signs bodies exactly as each provider would (with verify's signing twins), replays
-// them into an http.Handler or a URL, and records handler calls for assertions.
-//
-// A test of your own receiver looks like this:
-//
-//	func TestInspections(t *testing.T) {
-//		signer, _ := verify.NewBearer("test-token")
-//		rx, _ := receiver.New(record360.Provider(), receiver.Config{Verifier: signer})
-//		calls := webhooktest.Record(rx, record360.InspectionCreated)
-//
-//		f := webhooktest.Fixture(t, "record360", "v3_inspection_created.json")
-//		w := webhooktest.Replay(t, rx, webhooktest.Body(t, f), signer)
-//		if w.Code != http.StatusOK || calls.Len() != 1 {
-//			t.Fatalf("status %d, %d calls", w.Code, calls.Len())
-//		}
-//		if got := calls.Last().Unit.ReferenceNumber; got != "WMWRF33519TW73378" { ... }
-//	}
-//
-// ReplayAll sends every fixture of a provider and checks each status against what the fixture
-// is: 200 for events, variants and unknown events, 400 or 422 for bad bodies.
 package webhooktest
 
 import (
@@ -33,6 +12,7 @@ import (
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -40,11 +20,7 @@ import (
 // Fixtures returns every fixture of provider, failing the test when the index cannot be read.
 func Fixtures(tb testing.TB, provider string) []inspecthook.Fixture {
 	tb.Helper()
-	fixtures, err := inspecthook.LoadFixtures(provider)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return fixtures
+	return eventstest.Load(tb, provider)
 }
 
 // Fixture returns the fixture of provider stored in file, such as "v3_inspection_created.json".
@@ -63,11 +39,7 @@ func Fixture(tb testing.TB, provider, file string) inspecthook.Fixture {
 // Body returns a fixture's bytes, failing the test when it cannot be read.
 func Body(tb testing.TB, f inspecthook.Fixture) []byte {
 	tb.Helper()
-	b, err := f.Body()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
+	return eventstest.Body(tb, f)
 }
 
 // WantStatus is the status a receiver answers a fixture with when it is authentic and new: 200
