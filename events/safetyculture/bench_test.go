@@ -19,7 +19,7 @@ func benchBody(b *testing.B) []byte {
 	return body
 }
 
-// BenchmarkDecodeLegacyInspection measures Decode of the seed's legacy inspection: the shape
+// BenchmarkDecodeLegacyInspection measures Decode of the published legacy inspection: the shape
 // check, the head, the idempotency key, validation and the payload.
 func BenchmarkDecodeLegacyInspection(b *testing.B) {
 	body := benchBody(b)

@@ -27,7 +27,7 @@ func TestProvider(t *testing.T) {
 		"report.completed",
 		"subscription.cancelled",
 		"vehicle.created", "vehicle.updated",
-	}, p.EventTypes(), "the 17 events seed 004 lists")
+	}, p.EventTypes(), "the 17 events vehReports' webhooks guide lists")
 }
 
 // TestEnvelope checks the envelope of every event and variant fixture.

@@ -33,6 +33,6 @@ var keys = eventstest.KeysOf(
 // TestFixtures checks that every Key has exactly one event fixture and that every fixture
 // decodes as its index entry says.
 func TestFixtures(t *testing.T) {
-	require.Len(t, vehreports.Provider().EventTypes(), 17, "seed 004 lists 17 events")
+	require.Len(t, vehreports.Provider().EventTypes(), 17, "vehReports' webhooks guide lists 17 events")
 	eventstest.Corpus(t, vehreports.Provider(), keys, loadFixtures(t))
 }
