@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"runtime/debug"
 )
 
 // readBody reads the request body under limit without modifying the request: r.Body is read
@@ -23,6 +22,3 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	_, err := io.Copy(&buf, http.MaxBytesReader(w, r.Body, limit))
 	return buf.Bytes(), err
 }
-
-// stack is the stack of the current goroutine, for the log line of a panic.
-func stack() []byte { return debug.Stack() }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -239,7 +240,7 @@ func isJSON(contentType string) bool {
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
-// errStage is a failure at a stage, for the outcome.
+// fail records a failure at stage in the outcome and answers it with status and msg.
 func (rx *Receiver) fail(w http.ResponseWriter, o *Outcome, stage Stage, status int, err error, msg string) {
 	o.Stage, o.Status, o.Err = stage, status, err
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -392,7 +393,7 @@ func (rx *Receiver) dispatch(ctx context.Context, env *events.Envelope) (err err
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("%w: %v", ErrPanic, v)
-			rx.log.Error("receiver: handler panicked", "type", env.Type, "key", envKey(ctx), "panic", fmt.Sprint(v), "stack", string(stack()))
+			rx.log.Error("receiver: handler panicked", "type", env.Type, "key", envKey(ctx), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		}
 	}()
 	return h(ctx, env)

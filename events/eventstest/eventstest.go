@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/inspecthook/inspecthook"
@@ -276,4 +277,36 @@ func Decode(t testing.TB, p events.Provider, keys Keys, body []byte) (*events.En
 		t.Fatalf("payload %T for type %q", env.Payload, env.Type)
 	}
 	return env, nil
+}
+
+// Reject decodes body, which p must reject with want, and checks what every rejection holds:
+// the error wraps want and starts with the provider's name; with ErrInvalid it is a
+// *ValidationError and the envelope comes back with the body in Raw, a type and an idempotency
+// key; with any other sentinel there is no envelope. It returns the envelope and the validation
+// error (both nil unless want is ErrInvalid) for further checks.
+func Reject(t testing.TB, p events.Provider, body []byte, want error) (*events.Envelope, *events.ValidationError) {
+	t.Helper()
+	env, err := p.Decode(body)
+	if !errors.Is(err, want) {
+		t.Fatalf("error %v, want %v", err, want)
+	}
+	if prefix := p.Name() + ": "; !strings.HasPrefix(err.Error(), prefix) {
+		t.Errorf("error %q does not start with %q", err, prefix)
+	}
+	if want != events.ErrInvalid {
+		if env != nil {
+			t.Errorf("envelope returned with %v", err)
+		}
+		return nil, nil
+	}
+	var verr *events.ValidationError
+	switch {
+	case !errors.As(err, &verr):
+		t.Fatalf("%v is not a *events.ValidationError", err)
+	case env == nil:
+		t.Fatalf("no envelope with %v", err)
+	case !bytes.Equal(env.Raw, body) || env.Type == "" || env.IdempotencyKey == "":
+		t.Errorf("envelope returned with ErrInvalid lacks its body, type or key: %+v", env)
+	}
+	return env, verr
 }

@@ -87,3 +87,31 @@ func TestDecodeCatchesBrokenProviders(t *testing.T) {
 		})
 	}
 }
+
+func TestRejectCatchesBrokenProviders(t *testing.T) {
+	body := []byte(`{"type":"thing.created"}`)
+	invalid := &events.ValidationError{Fields: []string{"id"}}
+	withBody := &events.Envelope{Provider: "acme", Type: "thing.created", IdempotencyKey: "acme:x", Raw: body}
+	tests := []struct {
+		name   string
+		p      fake
+		want   error
+		broken bool
+	}{
+		{"shape, no envelope", fake{err: fmt.Errorf("acme: %w", events.ErrShape)}, events.ErrShape, false},
+		{"invalid with its envelope", fake{env: withBody, err: fmt.Errorf("acme: %w", invalid)}, events.ErrInvalid, false},
+		{"another sentinel", fake{err: fmt.Errorf("acme: %w", events.ErrNoType)}, events.ErrShape, true},
+		{"no provider prefix", fake{err: events.ErrShape}, events.ErrShape, true},
+		{"envelope with ErrShape", fake{env: withBody, err: fmt.Errorf("acme: %w", events.ErrShape)}, events.ErrShape, true},
+		{"invalid without the envelope", fake{err: fmt.Errorf("acme: %w", invalid)}, events.ErrInvalid, true},
+		{"invalid, not a ValidationError", fake{env: withBody, err: fmt.Errorf("acme: %w", events.ErrInvalid)}, events.ErrInvalid, true},
+		{"accepted", fake{env: withBody}, events.ErrShape, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{TB: t}
+			r.run(func() { eventstest.Reject(r, tt.p, body, tt.want) })
+			assert.Equal(t, tt.broken, len(r.failures) > 0, "failures: %q", r.failures)
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package inspectorio_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/inspectorio"
 )
 
@@ -311,21 +311,10 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env, err := inspectorio.Provider().Decode([]byte(tt.body))
-			require.Error(t, err)
-			assert.ErrorIs(t, err, tt.want)
-			assert.True(t, strings.HasPrefix(err.Error(), "inspectorio: "), err.Error())
-			if tt.want != events.ErrInvalid {
-				assert.Nil(t, env)
-				return
+			_, verr := eventstest.Reject(t, inspectorio.Provider(), []byte(tt.body), tt.want)
+			if verr != nil {
+				assert.Equal(t, tt.fields, verr.Fields)
 			}
-			var verr *events.ValidationError
-			require.True(t, errors.As(err, &verr))
-			assert.Equal(t, tt.fields, verr.Fields)
-			require.NotNil(t, env, "ErrInvalid returns the envelope")
-			assert.Equal(t, []byte(tt.body), env.Raw)
-			assert.NotEmpty(t, env.Type)
-			assert.NotEmpty(t, env.IdempotencyKey)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package vehreports_test
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inspecthook/inspecthook/events"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/vehreports"
 )
 
@@ -514,20 +514,11 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env, err := vehreports.Provider().Decode([]byte(tt.body))
-			require.Error(t, err)
-			assert.ErrorIs(t, err, tt.want)
-			assert.True(t, strings.HasPrefix(err.Error(), "vehreports: "), err.Error())
-			if tt.want != events.ErrInvalid {
-				assert.Nil(t, env)
-				return
+			env, verr := eventstest.Reject(t, vehreports.Provider(), []byte(tt.body), tt.want)
+			if verr != nil {
+				assert.Equal(t, tt.fields, verr.Fields)
+				assert.Equal(t, events.BodyKey(vehreports.Name, []byte(tt.body)), env.IdempotencyKey)
 			}
-			var verr *events.ValidationError
-			require.True(t, errors.As(err, &verr))
-			assert.Equal(t, tt.fields, verr.Fields)
-			require.NotNil(t, env, "ErrInvalid returns the envelope")
-			assert.Equal(t, []byte(tt.body), env.Raw)
-			assert.Equal(t, events.BodyKey(vehreports.Name, []byte(tt.body)), env.IdempotencyKey)
 		})
 	}
 }
