@@ -90,9 +90,9 @@ type payload struct {
 }
 
 var (
-	created = events.NewKey[payload]("acme", "thing.created")
-	deleted = events.NewKey[payload]("acme", "thing.deleted")
-	other   = events.NewKey[payload]("other", "thing.created")
+	created = events.NewEvent[payload]("acme", "thing.created")
+	deleted = events.NewEvent[payload]("acme", "thing.deleted")
+	other   = events.NewEvent[payload]("other", "thing.created")
 )
 
 func TestKeysAndRoutes(t *testing.T) {
@@ -112,7 +112,7 @@ func TestKeysAndRoutes(t *testing.T) {
 	assert.False(t, ok, "another event of the provider")
 	_, ok = other.Payload(env)
 	assert.False(t, ok, "the same event name of another provider")
-	var zero events.Key[payload]
+	var zero events.Event[payload]
 	assert.False(t, zero.Matches(env))
 
 	p, err = routes.Decode("thing.updated", []byte(`{"name":"crane"}`))

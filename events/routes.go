@@ -17,7 +17,7 @@ func (r Route) Name() string { return r.name }
 
 // Bind returns the route for key k: the payload bytes are decoded into a new T with Unmarshal
 // and checked with Validate. Empty payload bytes decode as null, to a zero T.
-func Bind[T any](k Key[T]) Route {
+func Bind[T any](k Event[T]) Route {
 	return Route{name: k.Name(), decode: func(data []byte) (any, error) {
 		p := new(T)
 		if len(bytes.TrimSpace(data)) == 0 {

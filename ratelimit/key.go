@@ -1,10 +1,10 @@
 package ratelimit
 
 import (
-	"fmt"
 	"net/http"
 	"net/netip"
-	"strings"
+
+	"github.com/inspecthook/inspecthook/internal/clientip"
 )
 
 // KeyFunc returns the bucket key of a request. Requests with the same key share a bucket.
@@ -35,113 +35,15 @@ func Global(*http.Request) string { return "" }
 // ClientIP panics if a prefix is not valid, such as the zero netip.Prefix. An IPv4-mapped
 // IPv6 prefix (::ffff:10.0.0.0/104) is taken as the IPv4 prefix it maps (10.0.0.0/8).
 func ClientIP(trusted ...netip.Prefix) KeyFunc {
-	prefixes := make([]netip.Prefix, 0, len(trusted))
-	for _, p := range trusted {
-		if !p.IsValid() {
-			panic(fmt.Sprintf("ratelimit: invalid trusted prefix %v", p))
-		}
-		p = p.Masked()
-		if p.Addr().Is4In6() && p.Bits() >= 96 {
-			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
-		}
-		prefixes = append(prefixes, p)
-	}
-	if len(prefixes) == 0 {
-		return peerIP
+	prefixes, err := clientip.Prefixes(trusted)
+	if err != nil {
+		panic("ratelimit: " + err.Error())
 	}
 	return func(r *http.Request) string {
-		addr, ok := parseAddr(r.RemoteAddr)
+		addr, ok := clientip.Addr(r, prefixes)
 		if !ok {
 			return r.RemoteAddr
 		}
-		return forwardedFor(r.Header, addr, prefixes).String()
+		return addr.String()
 	}
-}
-
-// peerIP is ClientIP with no trusted proxy.
-func peerIP(r *http.Request) string {
-	addr, ok := parseAddr(r.RemoteAddr)
-	if !ok {
-		return r.RemoteAddr
-	}
-	return addr.String()
-}
-
-// forwardedFor walks the X-Forwarded-For entries from the right, starting at peer, while the
-// current address is trusted, and returns where it stops.
-func forwardedFor(h http.Header, peer netip.Addr, trusted []netip.Prefix) netip.Addr {
-	addr := peer
-	values := h.Values("X-Forwarded-For")
-	for i := len(values) - 1; i >= 0; i-- {
-		list := values[i]
-		for {
-			if !contains(trusted, addr) {
-				return addr
-			}
-			comma := strings.LastIndexByte(list, ',')
-			entry := strings.TrimSpace(list[comma+1:])
-			if entry != "" {
-				next, ok := parseAddr(entry)
-				if !ok {
-					return addr
-				}
-				addr = next
-			}
-			if comma < 0 {
-				break
-			}
-			list = list[:comma]
-		}
-	}
-	return addr
-}
-
-func contains(prefixes []netip.Prefix, addr netip.Addr) bool {
-	for _, p := range prefixes {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
-}
-
-// parseAddr reads "ip", "ipv4:port", "[ipv6]" or "[ipv6]:port", and returns the address
-// without zone, IPv4-mapped addresses unmapped. The form is told by its syntax rather than by
-// trying parsers in turn, so that a well-formed value costs no error value.
-func parseAddr(s string) (netip.Addr, bool) {
-	host, bracketed, withPort := s, false, false
-	switch {
-	case strings.HasPrefix(s, "["):
-		end := strings.IndexByte(s, ']')
-		if end < 0 || (end+1 < len(s) && !isPort(s[end+1:])) {
-			return netip.Addr{}, false
-		}
-		host, bracketed = s[1:end], true
-	case strings.Count(s, ":") == 1: // an IPv6 address has at least two colons
-		colon := strings.IndexByte(s, ':')
-		if !isPort(s[colon:]) {
-			return netip.Addr{}, false
-		}
-		host, withPort = s[:colon], true
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil || (bracketed && !addr.Is6()) || (withPort && !addr.Is4()) {
-		return netip.Addr{}, false
-	}
-	return addr.WithZone("").Unmap(), true
-}
-
-// isPort reports whether s is ":" followed by a port number.
-func isPort(s string) bool {
-	if len(s) < 2 || len(s) > 6 || s[0] != ':' {
-		return false
-	}
-	n := 0
-	for _, c := range []byte(s[1:]) {
-		if c < '0' || c > '9' {
-			return false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n <= 65535
 }

@@ -183,7 +183,7 @@ func (rx *Receiver) Close() error {
 // Handle registers h for the event key names. The compiler ties the key to its payload type, so
 // h receives a *T and never type-switches. It panics when key belongs to another provider or
 // already has a handler: mistakes found when the program starts.
-func Handle[T any](rx *Receiver, key events.Key[T], h func(ctx context.Context, payload *T) error) {
+func Handle[T any](rx *Receiver, key events.Event[T], h func(ctx context.Context, payload *T) error) {
 	if key.Provider() != rx.provider.Name() || key.Name() == "" {
 		panic(fmt.Sprintf("receiver: key %s does not belong to provider %s", key, rx.provider.Name()))
 	}

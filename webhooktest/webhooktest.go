@@ -137,7 +137,7 @@ type Calls[T any] struct {
 
 // Record registers a handler for key on rx that records every call and returns nil (or the
 // error set with Fail), and returns the record.
-func Record[T any](rx *receiver.Receiver, key events.Key[T]) *Calls[T] {
+func Record[T any](rx *receiver.Receiver, key events.Event[T]) *Calls[T] {
 	c := &Calls[T]{}
 	receiver.Handle(rx, key, c.Handle)
 	return c

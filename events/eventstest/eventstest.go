@@ -38,7 +38,7 @@ type KeyCheck struct {
 }
 
 // Key returns the check for k: an envelope passes when k.Payload reads its payload.
-func Key[T any](k events.Key[T]) KeyCheck {
+func Key[T any](k events.Event[T]) KeyCheck {
 	return KeyCheck{name: k.Name(), payload: func(e *events.Envelope) bool {
 		_, ok := k.Payload(e)
 		return ok

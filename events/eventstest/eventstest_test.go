@@ -42,7 +42,7 @@ func (r *recorder) run(f func()) {
 
 type thing struct{ Name string }
 
-var thingCreated = events.NewKey[thing]("acme", "thing.created")
+var thingCreated = events.NewEvent[thing]("acme", "thing.created")
 
 // fake is a provider whose Decode returns what the test sets.
 type fake struct {

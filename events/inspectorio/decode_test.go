@@ -25,7 +25,7 @@ func TestProvider(t *testing.T) {
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		file    string
-		key     events.Key[inspectorio.Report]
+		key     events.Event[inspectorio.Report]
 		want    inspectorio.Report
 		envID   string
 		idemKey string

@@ -10,11 +10,11 @@ const CodeReportFileReady = "report.file_ready"
 // The Sight events, one Key each. Both carry a [Report].
 var (
 	// ReportCreated is "An Inspection report is uploaded" (eventCode "report.created").
-	ReportCreated = events.NewKey[Report](Name, "report.created")
+	ReportCreated = events.NewEvent[Report](Name, "report.created")
 
 	// ReportFileReady is "An Inspection report file is ready to view". Its eventCode is an
 	// assumption, [CodeReportFileReady]: see the package documentation.
-	ReportFileReady = events.NewKey[Report](Name, CodeReportFileReady)
+	ReportFileReady = events.NewEvent[Report](Name, CodeReportFileReady)
 )
 
 // routes is the routing table: every Key above, by eventCode.

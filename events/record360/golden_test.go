@@ -33,7 +33,7 @@ func inspection(t *testing.T, name string) (*events.Envelope, *record360.Inspect
 	return env, insp
 }
 
-func task(t *testing.T, name string, key events.Key[record360.Task]) (*events.Envelope, *record360.Task) {
+func task(t *testing.T, name string, key events.Event[record360.Task]) (*events.Envelope, *record360.Task) {
 	t.Helper()
 	env := decodeFile(t, name)
 	tk, ok := key.Payload(env)

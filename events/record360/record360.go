@@ -17,24 +17,24 @@ const (
 // the verb.
 var (
 	// InspectionCreated is v3 "inspection.created": an inspection was performed and uploaded.
-	InspectionCreated = events.NewKey[Inspection](Name, "inspection.created")
+	InspectionCreated = events.NewEvent[Inspection](Name, "inspection.created")
 
 	// TaskCompleted is v3 "task.completed": a task was completed, by hand or by completing the
 	// inspection it asked for.
-	TaskCompleted = events.NewKey[Task](Name, "task.completed")
+	TaskCompleted = events.NewEvent[Task](Name, "task.completed")
 
 	// V1TransactionCreated is v1 {"event": "create", "transaction": {...}}: an inspection was
 	// performed, uploaded and created.
-	V1TransactionCreated = events.NewKey[Transaction](Name, "v1/transaction.create")
+	V1TransactionCreated = events.NewEvent[Transaction](Name, "v1/transaction.create")
 
 	// V1TaskComplete is v1 {"event": "complete", "task": {...}}, as the current documentation
 	// spells the verb.
-	V1TaskComplete = events.NewKey[Task](Name, "v1/task.complete")
+	V1TaskComplete = events.NewEvent[Task](Name, "v1/task.complete")
 
 	// V1TaskCompleted is v1 {"event": "completed", "task": {...}}, as the older documentation
 	// spells the verb. Handle both V1TaskComplete and V1TaskCompleted: which one arrives is not
 	// documented.
-	V1TaskCompleted = events.NewKey[Task](Name, "v1/task.completed")
+	V1TaskCompleted = events.NewEvent[Task](Name, "v1/task.completed")
 )
 
 // routes decodes the payload of every event above.

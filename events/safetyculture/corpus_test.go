@@ -14,7 +14,7 @@ import (
 // keys is every exported Key, for the corpus and fuzz checks.
 var keys = func() eventstest.Keys {
 	var checks []eventstest.KeyCheck
-	for _, k := range []events.Key[safetyculture.InspectionEvent]{
+	for _, k := range []events.Event[safetyculture.InspectionEvent]{
 		safetyculture.InspectionStarted, safetyculture.InspectionUpdated, safetyculture.InspectionCompleted,
 		safetyculture.InspectionArchived, safetyculture.InspectionUnarchived,
 		safetyculture.InspectionHasStarted, safetyculture.InspectionCompletedStatus,
@@ -24,14 +24,14 @@ var keys = func() eventstest.Keys {
 	} {
 		checks = append(checks, eventstest.Key(k))
 	}
-	for _, k := range []events.Key[safetyculture.ActionEvent]{
+	for _, k := range []events.Event[safetyculture.ActionEvent]{
 		safetyculture.ActionCreated, safetyculture.ActionTitleUpdated, safetyculture.ActionDescriptionUpdated,
 		safetyculture.ActionDateDueUpdated, safetyculture.ActionStatusUpdated, safetyculture.ActionPriorityUpdated,
 		safetyculture.ActionCollaboratorsUpdated, safetyculture.ActionSiteUpdated, safetyculture.ActionDeleted,
 	} {
 		checks = append(checks, eventstest.Key(k))
 	}
-	for _, k := range []events.Key[safetyculture.IncidentEvent]{
+	for _, k := range []events.Event[safetyculture.IncidentEvent]{
 		safetyculture.IncidentCreated, safetyculture.IncidentTitleUpdated, safetyculture.IncidentDescriptionUpdated,
 		safetyculture.IncidentDateDueUpdated, safetyculture.IncidentStatusUpdated, safetyculture.IncidentPriorityUpdated,
 		safetyculture.IncidentCollaboratorsUpdated, safetyculture.IncidentCategoryUpdated,

@@ -122,7 +122,7 @@ func TestRouting(t *testing.T) {
 
 	env, err := decode(t, `{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS", "TRIGGER_EVENT_INSPECTION_DELETED_STATUS"]}, "resource": {"id": "audit_1"}}`)
 	require.NoError(t, err)
-	for _, k := range []events.Key[safetyculture.InspectionEvent]{safetyculture.InspectionArchivedStatus, safetyculture.InspectionDeletedStatus} {
+	for _, k := range []events.Event[safetyculture.InspectionEvent]{safetyculture.InspectionArchivedStatus, safetyculture.InspectionDeletedStatus} {
 		assert.True(t, k.Matches(env), "%s", k)
 		_, ok := k.Payload(env)
 		assert.True(t, ok, "%s", k)

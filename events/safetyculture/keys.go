@@ -12,19 +12,19 @@ import (
 // in the package documentation); the newer format sends these names themselves.
 var (
 	// InspectionStarted is TRIGGER_EVENT_INSPECTION_STARTED: an inspection was started.
-	InspectionStarted = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_STARTED")
+	InspectionStarted = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_STARTED")
 
 	// InspectionUpdated is TRIGGER_EVENT_INSPECTION_UPDATED: an inspection was updated.
-	InspectionUpdated = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_UPDATED")
+	InspectionUpdated = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_UPDATED")
 
 	// InspectionCompleted is TRIGGER_EVENT_INSPECTION_COMPLETED: an inspection was completed.
-	InspectionCompleted = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_COMPLETED")
+	InspectionCompleted = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_COMPLETED")
 
 	// InspectionArchived is TRIGGER_EVENT_INSPECTION_ARCHIVED: an inspection was archived.
-	InspectionArchived = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ARCHIVED")
+	InspectionArchived = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ARCHIVED")
 
 	// InspectionUnarchived is TRIGGER_EVENT_INSPECTION_UNARCHIVED: an inspection was unarchived.
-	InspectionUnarchived = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_UNARCHIVED")
+	InspectionUnarchived = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_UNARCHIVED")
 )
 
 // Inspection events of SafetyCulture's trigger event list that only the newer format sends. They
@@ -34,116 +34,116 @@ var (
 var (
 	// InspectionHasStarted is TRIGGER_EVENT_INSPECTION_HAS_STARTED: an inspection was started.
 	// It is the newer format's twin of InspectionStarted.
-	InspectionHasStarted = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_HAS_STARTED")
+	InspectionHasStarted = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_HAS_STARTED")
 
 	// InspectionCompletedStatus is TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS: an inspection's
 	// completion was set or unset.
-	InspectionCompletedStatus = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS")
+	InspectionCompletedStatus = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS")
 
 	// InspectionArchivedStatus is TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS: an inspection was
 	// archived or unarchived.
-	InspectionArchivedStatus = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS")
+	InspectionArchivedStatus = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS")
 
 	// InspectionDeletedStatus is TRIGGER_EVENT_INSPECTION_DELETED_STATUS: an inspection was
 	// deleted or restored.
-	InspectionDeletedStatus = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_DELETED_STATUS")
+	InspectionDeletedStatus = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_DELETED_STATUS")
 
 	// InspectionItemUpdated is TRIGGER_EVENT_INSPECTION_ITEM_UPDATED: an item (a question, a
 	// site, a signature...) of an inspection was answered or changed. The delivery also lists the
 	// item's kind, such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE": test it with Envelope.Is.
-	InspectionItemUpdated = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED")
+	InspectionItemUpdated = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED")
 
 	// InspectionOwner is TRIGGER_EVENT_INSPECTION_OWNER: an inspection's owner changed.
-	InspectionOwner = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_OWNER")
+	InspectionOwner = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_OWNER")
 
 	// InspectionAccess is TRIGGER_EVENT_INSPECTION_ACCESS: who may access an inspection changed.
-	InspectionAccess = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ACCESS")
+	InspectionAccess = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_ACCESS")
 
 	// InspectionLocation is TRIGGER_EVENT_INSPECTION_LOCATION: an inspection's location changed.
-	InspectionLocation = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_LOCATION")
+	InspectionLocation = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_LOCATION")
 
 	// InspectionDuration is TRIGGER_EVENT_INSPECTION_DURATION: an inspection's duration changed.
-	InspectionDuration = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_DURATION")
+	InspectionDuration = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_DURATION")
 
 	// InspectionCloned is TRIGGER_EVENT_INSPECTION_CLONED: an inspection was made as a copy of
 	// another.
-	InspectionCloned = events.NewKey[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_CLONED")
+	InspectionCloned = events.NewEvent[InspectionEvent](Name, "TRIGGER_EVENT_INSPECTION_CLONED")
 )
 
 // Action events. SafetyCulture's API calls actions tasks: their resource type is expected to be
 // "TASK", as in the media sample, though the webhook reference shows no action delivery.
 var (
 	// ActionCreated is TRIGGER_EVENT_ACTION_CREATED: an action was created.
-	ActionCreated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_CREATED")
+	ActionCreated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_CREATED")
 
 	// ActionTitleUpdated is TRIGGER_EVENT_ACTION_TITLE_UPDATED: an action's title changed.
-	ActionTitleUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_TITLE_UPDATED")
+	ActionTitleUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_TITLE_UPDATED")
 
 	// ActionDescriptionUpdated is TRIGGER_EVENT_ACTION_DESCRIPTION_UPDATED: an action's
 	// description changed.
-	ActionDescriptionUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_DESCRIPTION_UPDATED")
+	ActionDescriptionUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_DESCRIPTION_UPDATED")
 
 	// ActionDateDueUpdated is TRIGGER_EVENT_ACTION_DATE_DUE_UPDATED: an action's due date changed.
-	ActionDateDueUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_DATE_DUE_UPDATED")
+	ActionDateDueUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_DATE_DUE_UPDATED")
 
 	// ActionStatusUpdated is TRIGGER_EVENT_ACTION_STATUS_UPDATED: an action's status changed.
-	ActionStatusUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_STATUS_UPDATED")
+	ActionStatusUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_STATUS_UPDATED")
 
 	// ActionPriorityUpdated is TRIGGER_EVENT_ACTION_PRIORITY_UPDATED: an action's priority changed.
-	ActionPriorityUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_PRIORITY_UPDATED")
+	ActionPriorityUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_PRIORITY_UPDATED")
 
 	// ActionCollaboratorsUpdated is TRIGGER_EVENT_ACTION_COLLABORATORS_UPDATED: an action's
 	// assignees or other collaborators changed.
-	ActionCollaboratorsUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_COLLABORATORS_UPDATED")
+	ActionCollaboratorsUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_COLLABORATORS_UPDATED")
 
 	// ActionSiteUpdated is TRIGGER_EVENT_ACTION_SITE_UPDATED: an action's site changed.
-	ActionSiteUpdated = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_SITE_UPDATED")
+	ActionSiteUpdated = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_SITE_UPDATED")
 
 	// ActionDeleted is TRIGGER_EVENT_ACTION_DELETED: an action was deleted.
-	ActionDeleted = events.NewKey[ActionEvent](Name, "TRIGGER_EVENT_ACTION_DELETED")
+	ActionDeleted = events.NewEvent[ActionEvent](Name, "TRIGGER_EVENT_ACTION_DELETED")
 )
 
 // Incident events (SafetyCulture calls incidents "issues" in its app).
 var (
 	// IncidentCreated is TRIGGER_EVENT_INCIDENT_CREATED: an issue was created.
-	IncidentCreated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_CREATED")
+	IncidentCreated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_CREATED")
 
 	// IncidentTitleUpdated is TRIGGER_EVENT_INCIDENT_TITLE_UPDATED: an issue's title changed.
-	IncidentTitleUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_TITLE_UPDATED")
+	IncidentTitleUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_TITLE_UPDATED")
 
 	// IncidentDescriptionUpdated is TRIGGER_EVENT_INCIDENT_DESCRIPTION_UPDATED: an issue's
 	// description changed.
-	IncidentDescriptionUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_DESCRIPTION_UPDATED")
+	IncidentDescriptionUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_DESCRIPTION_UPDATED")
 
 	// IncidentDateDueUpdated is TRIGGER_EVENT_INCIDENT_DATE_DUE_UPDATED: an issue's due date
 	// changed.
-	IncidentDateDueUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_DATE_DUE_UPDATED")
+	IncidentDateDueUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_DATE_DUE_UPDATED")
 
 	// IncidentStatusUpdated is TRIGGER_EVENT_INCIDENT_STATUS_UPDATED: an issue's status changed.
-	IncidentStatusUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_STATUS_UPDATED")
+	IncidentStatusUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_STATUS_UPDATED")
 
 	// IncidentPriorityUpdated is TRIGGER_EVENT_INCIDENT_PRIORITY_UPDATED: an issue's priority
 	// changed.
-	IncidentPriorityUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_PRIORITY_UPDATED")
+	IncidentPriorityUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_PRIORITY_UPDATED")
 
 	// IncidentCollaboratorsUpdated is TRIGGER_EVENT_INCIDENT_COLLABORATORS_UPDATED: an issue's
 	// assignee changed.
-	IncidentCollaboratorsUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_COLLABORATORS_UPDATED")
+	IncidentCollaboratorsUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_COLLABORATORS_UPDATED")
 
 	// IncidentCategoryUpdated is TRIGGER_EVENT_INCIDENT_CATEGORY_UPDATED: an issue's category
 	// changed.
-	IncidentCategoryUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_CATEGORY_UPDATED")
+	IncidentCategoryUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_CATEGORY_UPDATED")
 
 	// IncidentSiteUpdated is TRIGGER_EVENT_INCIDENT_SITE_UPDATED: an issue's site changed.
-	IncidentSiteUpdated = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_SITE_UPDATED")
+	IncidentSiteUpdated = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_SITE_UPDATED")
 
 	// IncidentDeleted is TRIGGER_EVENT_INCIDENT_DELETED: an issue was deleted.
-	IncidentDeleted = events.NewKey[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_DELETED")
+	IncidentDeleted = events.NewEvent[IncidentEvent](Name, "TRIGGER_EVENT_INCIDENT_DELETED")
 )
 
 // MediaUploaded is TRIGGER_EVENT_MEDIA_UPLOADED: a whole image file was uploaded. SafetyCulture
 // sends it for images only, not for videos or PDF files.
-var MediaUploaded = events.NewKey[MediaEvent](Name, "TRIGGER_EVENT_MEDIA_UPLOADED")
+var MediaUploaded = events.NewEvent[MediaEvent](Name, "TRIGGER_EVENT_MEDIA_UPLOADED")
 
 // Categories SafetyCulture lists beside the specific event, never routed on: a delivery of
 // TRIGGER_EVENT_INSPECTION_HAS_STARTED lists CategoryInspection, CategoryInspectionMetadata and

@@ -90,7 +90,7 @@ func TestEnvelope(t *testing.T) {
 
 // golden decodes a fixture and checks its payload against want, field by field, and that the
 // payload's Data is the data object exactly as sent.
-func golden[T any](t *testing.T, key events.Key[T], file string, want *T) *T {
+func golden[T any](t *testing.T, key events.Event[T], file string, want *T) *T {
 	t.Helper()
 	body := fixture(t, file)
 	env, err := vehreports.Provider().Decode(body)

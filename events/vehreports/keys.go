@@ -8,57 +8,57 @@ import "github.com/inspecthook/inspecthook/events"
 var (
 	// ReportCompleted: an inspection report has been signed off and locked. Signing off spends
 	// a credit.
-	ReportCompleted = events.NewKey[Report](Name, "report.completed")
+	ReportCompleted = events.NewEvent[Report](Name, "report.completed")
 
 	// InspectionVerdictFlagged: an inspection verdict was flagged (for example concerns), when a
 	// template's verdict rules apply, such as new damage over a threshold or a refuel required
 	// on an inbound report.
-	InspectionVerdictFlagged = events.NewKey[Verdict](Name, "inspection.verdict_flagged")
+	InspectionVerdictFlagged = events.NewEvent[Verdict](Name, "inspection.verdict_flagged")
 
 	// AgreementSigned: a rental agreement has been signed. Signing spends a credit.
-	AgreementSigned = events.NewKey[Agreement](Name, "agreement.signed")
+	AgreementSigned = events.NewEvent[Agreement](Name, "agreement.signed")
 
 	// AgreementReturnDue: a rental return is due soon.
-	AgreementReturnDue = events.NewKey[Agreement](Name, "agreement.return_due")
+	AgreementReturnDue = events.NewEvent[Agreement](Name, "agreement.return_due")
 
 	// AgreementClosed: a rental agreement has been closed.
-	AgreementClosed = events.NewKey[Agreement](Name, "agreement.closed")
+	AgreementClosed = events.NewEvent[Agreement](Name, "agreement.closed")
 
 	// LicenceChecked: a driver licence check was run.
-	LicenceChecked = events.NewKey[LicenceCheck](Name, "licence.checked")
+	LicenceChecked = events.NewEvent[LicenceCheck](Name, "licence.checked")
 
 	// LicenceFailed: a driver licence check failed.
-	LicenceFailed = events.NewKey[LicenceCheck](Name, "licence.failed")
+	LicenceFailed = events.NewEvent[LicenceCheck](Name, "licence.failed")
 
 	// LicencePointsFlagged: points were flagged on a licence check.
-	LicencePointsFlagged = events.NewKey[LicenceCheck](Name, "licence.points_flagged")
+	LicencePointsFlagged = events.NewEvent[LicenceCheck](Name, "licence.points_flagged")
 
 	// VehicleCreated: a vehicle was added.
-	VehicleCreated = events.NewKey[Vehicle](Name, "vehicle.created")
+	VehicleCreated = events.NewEvent[Vehicle](Name, "vehicle.created")
 
 	// VehicleUpdated: a vehicle was updated.
-	VehicleUpdated = events.NewKey[Vehicle](Name, "vehicle.updated")
+	VehicleUpdated = events.NewEvent[Vehicle](Name, "vehicle.updated")
 
 	// CustomerCreated: a customer was added.
-	CustomerCreated = events.NewKey[Customer](Name, "customer.created")
+	CustomerCreated = events.NewEvent[Customer](Name, "customer.created")
 
 	// CreditsPurchased: credits were purchased.
-	CreditsPurchased = events.NewKey[Credits](Name, "credits.purchased")
+	CreditsPurchased = events.NewEvent[Credits](Name, "credits.purchased")
 
 	// CreditsLow: the credit balance is running low. Running out blocks sign-off only.
-	CreditsLow = events.NewKey[Credits](Name, "credits.low")
+	CreditsLow = events.NewEvent[Credits](Name, "credits.low")
 
 	// CreditsExpiring: credits are expiring soon.
-	CreditsExpiring = events.NewKey[Credits](Name, "credits.expiring")
+	CreditsExpiring = events.NewEvent[Credits](Name, "credits.expiring")
 
 	// PaymentSucceeded: a payment succeeded.
-	PaymentSucceeded = events.NewKey[Payment](Name, "payment.succeeded")
+	PaymentSucceeded = events.NewEvent[Payment](Name, "payment.succeeded")
 
 	// PaymentFailed: a payment failed.
-	PaymentFailed = events.NewKey[Payment](Name, "payment.failed")
+	PaymentFailed = events.NewEvent[Payment](Name, "payment.failed")
 
 	// SubscriptionCancelled: a subscription was cancelled.
-	SubscriptionCancelled = events.NewKey[Subscription](Name, "subscription.cancelled")
+	SubscriptionCancelled = events.NewEvent[Subscription](Name, "subscription.cancelled")
 )
 
 // routes is the routing table: every Key above, by event type.

@@ -268,7 +268,7 @@ func newReceiver(p events.Provider, cfg receiver.Config, register func(*receiver
 }
 
 // handle registers h for every key: one handler for events that carry the same payload.
-func handle[T any](rx *receiver.Receiver, h func(context.Context, *T) error, keys ...events.Key[T]) {
+func handle[T any](rx *receiver.Receiver, h func(context.Context, *T) error, keys ...events.Event[T]) {
 	for _, k := range keys {
 		receiver.Handle(rx, k, h)
 	}
