@@ -2,6 +2,9 @@ package events_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -71,6 +74,110 @@ func TestUnmarshal(t *testing.T) {
 	assert.ErrorIs(t, events.Unmarshal([]byte(`{"id":`), &s), events.ErrNotJSON)
 }
 
+// common and wrapped mirror a provider's payload: common fields embedded in each payload type.
+type common struct {
+	Event struct {
+		Types []string `json:"event_types"`
+	} `json:"event"`
+	Resource *struct {
+		ID events.ID `json:"id"`
+	} `json:"resource"`
+}
+
+type wrapped struct {
+	common
+	Data struct {
+		Unit struct {
+			ID events.ID `json:"id"`
+		} `json:"unit"`
+		Items []struct {
+			Count int `json:"count"`
+		} `json:"items"`
+		ByName map[string]struct {
+			Done bool `json:"done"`
+		} `json:"by_name"`
+		Renamed string `json:"other_name"`
+	} `json:"data"`
+}
+
+// TestFieldError checks that a type mismatch names its JSON path, without the names of embedded
+// Go structs, array indexes, map keys or the number sent.
+func TestFieldError(t *testing.T) {
+	tests := []struct {
+		body, path, jsonType string
+	}{
+		{`{"data": {"unit": {"id": {"a": 1}}}}`, "data.unit.id", "object"},
+		{`{"data": {"unit": {"id": true}}}`, "data.unit.id", "boolean"},
+		{`{"data": {"unit": []}}`, "data.unit", "array"},
+		{`{"data": {"items": [{"count": 1}, {"count": -5.5}]}}`, "data.items.count", "number"},
+		{`{"data": {"by_name": {"secret-key": {"done": "yes"}}}}`, "data.by_name.done", "string"},
+		{`{"data": {"other_name": 12}}`, "data.other_name", "number"},
+		{`{"event": {"event_types": "x"}}`, "event.event_types", "string"},
+		{`{"event": {"event_types": [1]}}`, "event.event_types", "number"},
+		{`{"resource": {"id": [1]}}`, "resource.id", "array"},
+		{`{"data": 5}`, "data", "number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			var w wrapped
+			err := events.Unmarshal([]byte(tt.body), &w)
+			require.ErrorIs(t, err, events.ErrShape)
+			var fe *events.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.path, fe.Path)
+			assert.Equal(t, tt.jsonType, fe.JSONType)
+			assert.NotEmpty(t, fe.Want)
+			assert.Contains(t, err.Error(), `"`+tt.path+`"`)
+			assert.NotContains(t, err.Error(), "common", "no embedded Go struct name")
+			assert.NotContains(t, err.Error(), "5.5", "no value from the body")
+			assert.NotContains(t, err.Error(), "secret-key", "no map key from the body")
+			assert.Equal(t, "field "+tt.path+" has the wrong JSON type", events.Message(err))
+		})
+	}
+
+	t.Run("InField", func(t *testing.T) {
+		var unit struct {
+			ID events.ID `json:"id"`
+		}
+		err := events.InField("data.unit", events.Unmarshal([]byte(`{"id": {}}`), &unit))
+		var fe *events.FieldError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "data.unit.id", fe.Path)
+
+		var s string
+		err = events.InField("type", events.Unmarshal([]byte(`{"x": 1}`), &s))
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "type", fe.Path, "the value itself had the wrong type")
+		assert.Equal(t, "object", fe.JSONType)
+		assert.Equal(t, "field type has the wrong JSON type", events.Message(err))
+
+		assert.NoError(t, events.InField("data", nil))
+		assert.Equal(t, events.ErrNoType, events.InField("data", events.ErrNoType), "other errors as they are")
+	})
+}
+
+// TestSyntaxErrorText checks that a syntax error keeps its offset and the decoder's words, but
+// not the character of the body it quotes.
+func TestSyntaxErrorText(t *testing.T) {
+	for _, body := range []string{`{"a": Q}`, `{"a": 1} Z`, `{"a": "\q"}`, "{\"a\": 1,\n'}", `{"a": "x"`, `{"a": 1e}`} {
+		t.Run(body, func(t *testing.T) {
+			err := events.CheckObject([]byte(body))
+			require.ErrorIs(t, err, events.ErrNotJSON)
+			var syntaxErr *json.SyntaxError
+			require.ErrorAs(t, err, &syntaxErr, "the decoder's error is kept as the cause")
+			assert.Contains(t, err.Error(), "offset")
+			assert.NotContains(t, err.Error(), "'", "no quoted character")
+			for _, c := range []string{"Q", "Z", "q"} {
+				assert.NotContains(t, err.Error(), c)
+			}
+			var v map[string]any
+			err = events.Unmarshal([]byte(body), &v)
+			require.ErrorIs(t, err, events.ErrNotJSON)
+			assert.NotContains(t, err.Error(), "'")
+		})
+	}
+}
+
 func TestValidate(t *testing.T) {
 	var s sample
 	require.NoError(t, events.Unmarshal([]byte(`{"type":"x","data":{}}`), &s))
@@ -89,21 +196,26 @@ type payload struct {
 	Name string `json:"name" validate:"required"`
 }
 
+// registry is a provider's table, as a provider package declares it.
 var (
-	created = events.NewEvent[payload]("acme", "thing.created")
-	deleted = events.NewEvent[payload]("acme", "thing.deleted")
-	other   = events.NewEvent[payload]("other", "thing.created")
+	registry = events.NewRegistry("acme")
+	created  = events.Register[payload](registry, "thing.created")
+	deleted  = events.Register[payload](registry, "thing.deleted")
+	other    = events.NewEvent[payload]("other", "thing.created")
 )
 
-func TestKeysAndRoutes(t *testing.T) {
-	routes := events.NewRoutes(events.Bind(deleted), events.Bind(created))
-	assert.Equal(t, []string{"thing.created", "thing.deleted"}, routes.Names())
-	assert.True(t, routes.Has("thing.created"))
-	assert.False(t, routes.Has("thing.updated"))
+func TestRegistry(t *testing.T) {
+	assert.Equal(t, "acme", registry.Provider())
+	assert.Equal(t, []string{"thing.created", "thing.deleted"}, registry.Names())
+	assert.True(t, registry.Has("thing.created"))
+	assert.False(t, registry.Has("thing.updated"))
+	assert.False(t, registry.Has("Thing.Created"), "exact spelling")
 	assert.Equal(t, "acme/thing.created", created.String())
+	assert.Equal(t, "acme", created.Provider())
 
-	p, err := routes.Decode("thing.created", []byte(`{"name":"crane"}`))
+	p, err := registry.Decode("thing.created", []byte(`{"name":"crane"}`))
 	require.NoError(t, err)
+	assert.IsType(t, &payload{}, p, "the payload is the type the event was registered with")
 	env := &events.Envelope{Provider: "acme", Type: "thing.created", Types: []string{"thing.created"}, Payload: p}
 	got, ok := created.Payload(env)
 	require.True(t, ok)
@@ -115,19 +227,29 @@ func TestKeysAndRoutes(t *testing.T) {
 	var zero events.Event[payload]
 	assert.False(t, zero.Matches(env))
 
-	p, err = routes.Decode("thing.updated", []byte(`{"name":"crane"}`))
+	p, err = registry.Decode("thing.updated", []byte(`{"name":"crane"}`))
 	assert.NoError(t, err, "an unknown type is not an error")
 	assert.Nil(t, p)
 
-	p, err = routes.Decode("thing.created", []byte(`{}`))
+	p, err = registry.Decode("thing.created", []byte(`{}`))
 	assert.ErrorIs(t, err, events.ErrInvalid)
 	assert.NotNil(t, p, "the payload comes back with the validation error")
 
-	_, err = routes.Decode("thing.created", []byte(`{"name":7}`))
-	assert.ErrorIs(t, err, events.ErrShape)
+	p, err = registry.Decode("thing.created", nil)
+	assert.ErrorIs(t, err, events.ErrInvalid, "no payload at all is a zero payload, then validation")
+	assert.NotNil(t, p)
 
-	assert.Panics(t, func() { events.NewRoutes(events.Bind(created), events.Bind(created)) })
-	assert.Panics(t, func() { events.NewRoutes(events.Bind(zero)) })
+	_, err = registry.Decode("thing.created", []byte(`{"name":7}`))
+	assert.ErrorIs(t, err, events.ErrShape)
+	var fe *events.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "name", fe.Path)
+
+	r := events.NewRegistry("acme")
+	events.Register[payload](r, "a")
+	assert.Panics(t, func() { events.Register[payload](r, "a") }, "registered twice")
+	assert.Panics(t, func() { events.Register[payload](r, "") }, "no event type")
+	assert.Panics(t, func() { events.NewRegistry("") }, "no provider")
 }
 
 func TestEnvelopeIs(t *testing.T) {
@@ -152,6 +274,37 @@ func TestIdempotencyKeys(t *testing.T) {
 	assert.NotEqual(t, k, events.BodyKey("record360", []byte(`{"event":"create" }`)))
 	assert.Equal(t, "record360:sha256:", k[:len("record360:sha256:")])
 }
+
+// TestIdempotencyKeysBounded checks that no key is longer than MaxKeyLen, whatever the id.
+func TestIdempotencyKeysBounded(t *testing.T) {
+	hashOf := func(s string) string {
+		sum := sha256.Sum256([]byte(s))
+		return hex.EncodeToString(sum[:])
+	}
+	atLimit := strings.Repeat("x", events.MaxKeyLen-len("inspectorio:"))
+	tests := []struct {
+		name, id, want string
+	}{
+		{"short", "wh-1", "inspectorio:wh-1"},
+		{"at the limit", atLimit, "inspectorio:" + atLimit},
+		{"one past the limit", atLimit + "x", "inspectorio:sha256:" + hashOf("inspectorio:"+atLimit+"x")},
+		{"4 MiB", strings.Repeat("7", 4<<20), "inspectorio:sha256:" + hashOf("inspectorio:"+strings.Repeat("7", 4<<20))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := events.FieldKey("inspectorio", tt.id)
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, len(got), events.MaxKeyLen)
+			assert.Equal(t, got, events.IDKey("inspectorio", events.ID(tt.id), []byte("{}")), "IDKey is FieldKey")
+		})
+	}
+	long := strings.Repeat("a", 1000)
+	assert.NotEqual(t, events.FieldKey("p", long+"1"), events.FieldKey("p", long+"2"), "two long ids, two keys")
+	assert.NotEqual(t, events.FieldKey("p", long), events.FieldKey("q", long), "two providers, two keys")
+	assert.LessOrEqual(t, len(events.DerivedKey("p", long, long)), events.MaxKeyLen)
+	assert.LessOrEqual(t, len(events.BodyKey("p", []byte(long))), events.MaxKeyLen)
+}
+
 func TestValidateAnonymous(t *testing.T) {
 	var v struct {
 		Resource struct {

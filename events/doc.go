@@ -1,14 +1,19 @@
 // Package events holds what every provider's deliveries have in common: the decoded [Envelope],
-// typed event keys ([Key]), the routing table a provider decodes with ([Routes]), the sentinel
-// errors of decoding, and lenient types for what providers send loosely: [ID] (a string or a
-// number, kept exactly), [Time] (many formats, never an error, original text kept) and [Value]
-// (any scalar, kept exactly).
+// typed events ([Event]), the routing table a provider package declares its events in
+// ([Registry]), the sentinel errors of decoding with the short messages a sender is answered with
+// ([Message]), the decoding middleware ([Middleware]), and lenient types for what providers send
+// loosely: [ID] (a string or a number, kept exactly), [Time] (many formats, never an error,
+// original text kept) and [Value] (any scalar, kept exactly).
 //
 // Each provider has a package of its own: events/record360, events/safetyculture,
-// events/inspectorio and events/vehreports. Each exports payload structs, one Key per documented
-// event, and Provider(), whose Decode turns a raw body into an Envelope. Most callers never call
-// Decode themselves: the receiver does, and hands each handler the payload its key names.
-// Decoding by hand looks like this:
+// events/inspectorio and events/vehreports. Each exports payload structs, one Event per
+// documented event type, and Provider(), whose Decode turns a raw body into an Envelope. In this
+// package, "event" names an event type with its payload type, and "key" only the idempotency key
+// of a delivery (Envelope.IdempotencyKey).
+//
+// Most callers never decode by hand: the receiver mounts [Middleware], which decodes each request
+// and answers what does not decode, and hands each handler the payload its Event names. Decoding
+// by hand looks like this:
 //
 //	env, err := record360.Provider().Decode(body)
 //	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid
@@ -19,7 +24,9 @@
 // Decoding is tolerant: unknown fields are ignored, an unknown event type decodes to an envelope
 // with a nil Payload (never an error), ids may be strings or numbers, and a timestamp in an
 // unexpected format leaves Time zero with its text in Time.Raw. Envelope.Raw always holds the
-// body as received.
+// body as received. Errors name what is wrong (a field's JSON path, an offset) and never hold the
+// body's bytes, so they can be logged as they are.
 //
-// Every type here is a plain value, safe to share between goroutines once decoded.
+// Every type here is a plain value, safe to share between goroutines once decoded; a Registry is
+// read-only once its package is initialised.
 package events

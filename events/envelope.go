@@ -31,14 +31,14 @@ type Envelope struct {
 
 	// IdempotencyKey identifies the event across the provider's retries: the same delivery sent
 	// again has the same key. It is prefixed with the provider's name so keys of different
-	// providers never collide in a shared store.
+	// providers never collide in a shared store, and is at most MaxKeyLen bytes long.
 	IdempotencyKey string
 
 	// Raw is the body exactly as received.
 	Raw []byte
 
-	// Payload is the typed payload, a pointer to the struct the event's Key names, or nil when
-	// the event type is not one the provider package knows. Read it with Key.Payload.
+	// Payload is the typed payload, the *T of the provider package's Event[T] for the event
+	// type, or nil when the event type is not one the package knows. Read it with Event.Payload.
 	Payload any
 }
 
@@ -61,6 +61,8 @@ type Provider interface {
 	// ErrInvalid. On ErrInvalid the envelope is returned too, so the caller can log what arrived.
 	Decode(body []byte) (*Envelope, error)
 
-	// EventTypes lists every event type the package has a Key for.
+	// EventTypes lists every event type the package declares an Event for, sorted. The
+	// conformance suite (events/eventstest) checks each has a fixture, and command-line tools
+	// list them from it.
 	EventTypes() []string
 }

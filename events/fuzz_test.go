@@ -47,7 +47,7 @@ func FuzzLenientTypes(f *testing.F) {
 			return
 		}
 		var id events.ID
-		if err := json.Unmarshal(value, &id); err != nil && !errors.Is(err, events.ErrShape) {
+		if err := events.Unmarshal(value, &id); err != nil && !errors.Is(err, events.ErrShape) {
 			t.Fatalf("ID error %v is not ErrShape", err)
 		}
 		var at events.Time

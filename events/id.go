@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // ID is an identifier a provider may send as a JSON string or a JSON number: "397691" and 397691
@@ -11,7 +12,12 @@ import (
 // keeps every digit. null or a missing field is the empty ID. It encodes as a JSON string.
 type ID string
 
-// UnmarshalJSON reads a string, a number or null.
+// idType is what a type error names as wanted.
+var idType = reflect.TypeFor[ID]()
+
+// UnmarshalJSON reads a string, a number or null. Any other JSON value is a
+// *json.UnmarshalTypeError, which encoding/json completes with the field's path and Unmarshal
+// reports as a *FieldError.
 func (id *ID) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
@@ -31,7 +37,7 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 		}
 		*id = ID(b)
 	default:
-		return fmt.Errorf("%w: id is a JSON %s, want a string or a number", ErrShape, kindOf(b[0]))
+		return &json.UnmarshalTypeError{Value: kindOf(b[0]), Type: idType}
 	}
 	return nil
 }

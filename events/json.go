@@ -7,6 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -31,6 +34,10 @@ func CheckObject(body []byte) error {
 		// Unmarshal into a RawMessage for the offset of the syntax error.
 		var raw json.RawMessage
 		err := json.Unmarshal(trimmed, &raw)
+		var syntaxErr *json.SyntaxError
+		if errors.As(err, &syntaxErr) {
+			return &syntaxError{err: syntaxErr}
+		}
 		return fmt.Errorf("%w: %w", ErrNotJSON, err)
 	}
 	if trimmed[0] != '{' {
@@ -68,8 +75,9 @@ func checkDepth(b []byte) error {
 }
 
 // Unmarshal decodes data into v, reporting a JSON type that cannot be read into its Go field as
-// ErrShape with the field's path, and a syntax error as ErrNotJSON. Unknown fields are ignored.
-// Call CheckObject on the whole body first.
+// a *FieldError (ErrShape) with the field's JSON path, and a syntax error as ErrNotJSON. Unknown
+// fields are ignored. Call CheckObject on the whole body first. When data is a part of the body,
+// such as its "data" member, pass the error through InField to complete the path.
 func Unmarshal(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	if err == nil {
@@ -79,14 +87,125 @@ func Unmarshal(data []byte, v any) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		return fmt.Errorf("%w: field %q is a JSON %s, want %s", ErrShape, typeErr.Field, typeErr.Value, typeErr.Type)
+		fe := &FieldError{Path: jsonPath(reflect.TypeOf(v), typeErr.Field), JSONType: jsonType(typeErr.Value)}
+		if typeErr.Type != nil {
+			fe.Want = typeErr.Type.String()
+		}
+		return fe
 	case errors.As(err, &syntaxErr):
-		return fmt.Errorf("%w: %w", ErrNotJSON, err)
+		return &syntaxError{err: syntaxErr}
 	case errors.Is(err, ErrShape), errors.Is(err, ErrNotJSON):
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrShape, err)
 }
+
+// InField returns err, as Unmarshal or Registry.Decode returned it for a part of the body, with
+// the path of its *FieldError put under field, the JSON path of that part: decoding the member
+// "data" of a body, "unit.id" becomes "data.unit.id", and an empty path (the part itself has the
+// wrong type) becomes "data". Any other error, and nil, is returned as it is.
+func InField(field string, err error) error {
+	var fe *FieldError
+	if field == "" || !errors.As(err, &fe) {
+		return err
+	}
+	path := field
+	if fe.Path != "" {
+		path += "." + fe.Path
+	}
+	return &FieldError{Path: path, JSONType: fe.JSONType, Want: fe.Want}
+}
+
+// jsonPath turns the path encoding/json reports for a type error in a value of type t, Go names
+// of embedded structs included ("Common.event.event_types"), into the JSON path
+// ("event.event_types"), by walking t.
+func jsonPath(t reflect.Type, field string) string {
+	if field == "" {
+		return ""
+	}
+	segments := strings.Split(field, ".")
+	path := segments[:0]
+	for _, seg := range segments {
+		for t != nil {
+			switch t.Kind() {
+			case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+				t = t.Elem()
+				continue
+			}
+			break
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			path, t = append(path, seg), nil
+			continue
+		}
+		sf, embedded, ok := structField(t, seg)
+		if !embedded {
+			path = append(path, seg)
+		}
+		t = nil
+		if ok {
+			t = sf.Type
+		}
+	}
+	return strings.Join(path, ".")
+}
+
+// structField finds the field of struct t that encoding/json names seg in a path: an embedded
+// struct by its Go name, any other field by its JSON name.
+func structField(t reflect.Type, seg string) (f reflect.StructField, embedded, ok bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Name == seg {
+			return f, true, true
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == seg && f.IsExported() {
+			return f, false, true
+		}
+	}
+	return reflect.StructField{}, false, false
+}
+
+// jsonType names a JSON type from the Value of a json.UnmarshalTypeError, which may carry the
+// number itself ("number -5"): only the type is kept.
+func jsonType(value string) string {
+	kind, _, _ := strings.Cut(value, " ")
+	switch kind {
+	case "bool":
+		return "boolean"
+	case "object", "array", "string", "number", "boolean", "null":
+		return kind
+	}
+	return "value"
+}
+
+// syntaxError is a JSON syntax error whose text leaves out the character encoding/json quotes
+// from the body, so that the error can go to a log as it is. It wraps ErrNotJSON and the
+// *json.SyntaxError.
+type syntaxError struct {
+	err *json.SyntaxError
+}
+
+func (e *syntaxError) Error() string {
+	msg := e.err.Error()
+	const invalid = "invalid character "
+	if rest, ok := strings.CutPrefix(msg, invalid); ok {
+		// rest is a quoted character, then what the decoder expected: "'x' looking for ...".
+		msg = "invalid character"
+		if i := strings.Index(rest[min(1, len(rest)):], "' "); i >= 0 {
+			msg += " " + rest[1+i+2:]
+		}
+	}
+	return fmt.Sprintf("%s: %s at offset %d", ErrNotJSON.Error(), msg, e.err.Offset)
+}
+
+func (e *syntaxError) Unwrap() []error { return []error{ErrNotJSON, e.err} }
 
 // unquote returns the contents of the JSON string literal b. Literals without escapes, the
 // common case, are read without a second pass of encoding/json.
@@ -116,23 +235,41 @@ func Present(raw json.RawMessage) bool {
 	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
 }
 
-// FieldKey returns the idempotency key provider + ":" + id, for formats whose events carry
-// their own id.
-func FieldKey(provider, id string) string { return provider + ":" + id }
+// MaxKeyLen bounds the idempotency keys FieldKey, DerivedKey, IDKey and BodyKey return, in
+// bytes, for a provider name of at most 128 bytes. A key that would be longer, such as one made
+// of a 4 MiB messageId, becomes provider + ":sha256:" + the hex SHA-256 of the key it replaces:
+// a store holds short keys, a retry still gets the same key, and two long ids still get two
+// keys.
+const MaxKeyLen = 200
+
+// FieldKey returns the idempotency key provider + ":" + id, for formats whose events carry their
+// own id; bounded by MaxKeyLen.
+func FieldKey(provider, id string) string {
+	if len(provider)+1+len(id) <= MaxKeyLen {
+		return provider + ":" + id
+	}
+	h := sha256.New()
+	io.WriteString(h, provider)
+	io.WriteString(h, ":")
+	io.WriteString(h, id)
+	return provider + ":sha256:" + hex.EncodeToString(h.Sum(nil))
+}
 
 // DerivedKey returns an idempotency key for formats without a per-delivery id: provider, ":",
 // and the hex SHA-256 of the fields (each length-prefixed, so no two lists of fields collide).
-// Use fields that stay the same across the provider's retries of one event.
+// Use fields that stay the same across the provider's retries of one event. The key is 65 bytes
+// longer than provider, so within MaxKeyLen.
 func DerivedKey(provider string, fields ...string) string {
 	h := sha256.New()
 	for _, f := range fields {
 		fmt.Fprintf(h, "%d:", len(f))
-		h.Write([]byte(f))
+		io.WriteString(h, f)
 	}
 	return provider + ":" + hex.EncodeToString(h.Sum(nil))
 }
 
 // IDKey returns FieldKey(provider, id) for a non-empty id, and BodyKey(provider, body) otherwise.
+// Like FieldKey, it is bounded by MaxKeyLen.
 func IDKey(provider string, id ID, body []byte) string {
 	if id != "" {
 		return FieldKey(provider, string(id))
@@ -142,7 +279,8 @@ func IDKey(provider string, id ID, body []byte) string {
 
 // BodyKey returns the last-resort idempotency key: provider, ":sha256:" and the hex SHA-256 of
 // the raw body. A provider's retry resends the same bytes, so it deduplicates retries, though
-// not two deliveries of one event that differ in any byte.
+// not two deliveries of one event that differ in any byte. The key is 72 bytes longer than
+// provider, so within MaxKeyLen.
 func BodyKey(provider string, body []byte) string {
 	sum := sha256.Sum256(body)
 	return provider + ":sha256:" + hex.EncodeToString(sum[:])

@@ -37,9 +37,12 @@ func TestID(t *testing.T) {
 			var v struct {
 				ID events.ID `json:"id"`
 			}
-			err := json.Unmarshal([]byte(`{"id":`+tt.in+`}`), &v)
+			err := events.Unmarshal([]byte(`{"id":`+tt.in+`}`), &v)
 			if tt.err != nil {
 				assert.ErrorIs(t, err, tt.err)
+				var fe *events.FieldError
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, "id", fe.Path)
 				return
 			}
 			require.NoError(t, err)

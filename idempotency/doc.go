@@ -15,8 +15,23 @@
 // crashed); the next Claim receives a new token, and the old token's Complete or Release fails
 // with [ErrLeaseLost] and changes nothing. Retention ends the same way: the key becomes free.
 //
-// Most callers want the receiver package, which does all of this; code that uses a Store
-// directly follows this shape:
+// Most callers want the receiver package, which does all of this for a provider's events.
+// Outside it, [Middleware] is the stage that does it for any http.Handler: it claims
+// [BoundKey] of the request's key (from a [KeyFunc], such as [HeaderKey]), answers duplicates
+// with 200 "ok: already processed" and deliveries in flight with 409 and Retry-After without
+// calling the handler, runs the handler with the key in its context ([KeyFrom]), then completes
+// the claim when the handler answered 2xx and releases it otherwise, or when it panicked. A
+// store that fails answers 503 with Retry-After, so the sender retries and nothing is lost.
+// The lease defaults to [DefaultLease] (a minute) and the retention to [DefaultRetention]
+// (72 hours); [WithOnReject] sees every answer Middleware gives itself, duplicates included:
+//
+//	store, _ := idempotency.NewMemory(idempotency.MemoryConfig{})
+//	h := idempotency.Middleware(store, idempotency.HeaderKey("Webhook-Id"))(handler)
+//
+// A key a sender controls can be of any length; BoundKey replaces one longer than [MaxKeyLen]
+// bytes by its SHA-256, so that through Middleware a store never holds more than that per key.
+//
+// Code that uses a Store directly follows the same shape, with BoundKey applied to the key:
 //
 //	c, err := store.Claim(ctx, key, idempotency.DefaultLease)
 //	if err != nil { /* 503: the store failed */ }
@@ -36,7 +51,9 @@
 // shared store (SQLite for one machine, Redis for many replicas) implements the same interface
 // and must pass the conformance suite in the storetest package.
 //
-// Errors wrap the package's sentinels ([ErrLeaseLost], [ErrClosed], [ErrFull], [ErrConfig]) or
-// the context's error; test for them with errors.Is. The zero [Memory] is ready to use with the
-// defaults; every Store is safe for concurrent use.
+// Errors wrap the package's sentinels or the context's error; test for them with errors.Is. The
+// stores return [ErrLeaseLost], [ErrClosed], [ErrFull] and [ErrConfig]; Middleware's hooks
+// receive [ErrNoKey], [ErrUnavailable], [ErrInFlight] and [ErrDuplicate]. The zero [Memory] is
+// ready to use with the defaults; every Store, and the handler Middleware returns, is safe for
+// concurrent use.
 package idempotency

@@ -2,9 +2,10 @@ package idempotency
 
 import "errors"
 
-// Errors returned by the stores. Methods wrap one of them with %w and add context (a key, a
-// limit); test for them with errors.Is. A cancelled or expired context is returned as its own
-// error (context.Canceled, context.DeadlineExceeded), wrapped.
+// Errors returned by the stores and given to Middleware's hooks. They are wrapped with %w and
+// context added (a key, a limit, the store's own error); test for them with errors.Is. A
+// cancelled or expired context is returned as its own error (context.Canceled,
+// context.DeadlineExceeded), wrapped.
 var (
 	// ErrLeaseLost means the token no longer holds the key, so Complete or Release changed
 	// nothing: the lease expired (whether or not another delivery has claimed the key since),
@@ -23,4 +24,20 @@ var (
 	// methods for arguments no store accepts: an empty key or token, a lease or retention that
 	// is not positive.
 	ErrConfig = errors.New("idempotency: invalid configuration or argument")
+
+	// ErrNoKey means Middleware found no idempotency key for a request (its KeyFunc returned
+	// "") and answered 400.
+	ErrNoKey = errors.New("idempotency: no idempotency key")
+
+	// ErrUnavailable means the store failed to claim a key, so Middleware answered 503 with
+	// Retry-After. The store's error is wrapped too.
+	ErrUnavailable = errors.New("idempotency: store unavailable")
+
+	// ErrDuplicate means the key was already done: a duplicate delivery, which Middleware
+	// acknowledged with 200 without running the next handler.
+	ErrDuplicate = errors.New("idempotency: already processed")
+
+	// ErrInFlight means another delivery of the key holds a live claim, so Middleware answered
+	// 409 with Retry-After and the sender retries later.
+	ErrInFlight = errors.New("idempotency: in flight")
 )

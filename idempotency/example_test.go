@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/inspecthook/inspecthook/idempotency"
@@ -65,4 +68,42 @@ func ExampleMemory_Release() {
 	retry, _ := store.Claim(ctx, "vehreports:rpt_7", idempotency.DefaultLease)
 	fmt.Println(retry.State, retry.Token != c.Token)
 	// Output: claimed true
+}
+
+// Middleware runs a handler once per delivery id: the sender's duplicate is acknowledged
+// without running it, and the hook counts it.
+func ExampleMiddleware() {
+	store, err := idempotency.NewMemory(idempotency.MemoryConfig{})
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
+	duplicates := 0
+	claim := idempotency.Middleware(store, idempotency.HeaderKey("Webhook-Id"),
+		idempotency.WithOnReject(func(r *http.Request, status int, err error) {
+			if errors.Is(err, idempotency.ErrDuplicate) {
+				duplicates++
+			}
+		}))
+	h := claim(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("handling", idempotency.KeyFrom(r.Context()))
+		fmt.Fprintln(w, "ok")
+	}))
+
+	for _, id := range []string{"msg_2Lq", "msg_2Lq", ""} {
+		r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(`{}`))
+		if id != "" {
+			r.Header.Set("Webhook-Id", id)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Printf("%d %q\n", w.Code, w.Body.String())
+	}
+	fmt.Println("duplicates:", duplicates)
+	// Output:
+	// handling msg_2Lq
+	// 200 "ok\n"
+	// 200 "ok: already processed\n"
+	// 400 "no idempotency key\n"
+	// duplicates: 1
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -43,8 +44,10 @@ type MemoryConfig struct {
 //
 // Each operation takes amortised O(log n) time for n entries: keys are in a map, and live
 // claims and done entries each in a heap ordered by expiry, so that neither expiry nor eviction
-// scans. Memory is safe for concurrent use; one mutex guards it. The zero Memory is an empty
-// store with the default configuration, ready to use; it must not be copied after first use.
+// scans. Memory keeps its own copy of each key, never the caller's string, but does not bound a
+// key's length: Middleware gives it keys of at most MaxKeyLen bytes (see BoundKey). Memory is
+// safe for concurrent use; one mutex guards it. The zero Memory is an empty store with the
+// default configuration, ready to use; it must not be copied after first use.
 type Memory struct {
 	mu      sync.Mutex
 	max     int
@@ -127,8 +130,10 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (Cl
 				return Claim{}, err
 			}
 		}
-		e = &entry{key: key}
-		m.entries[key] = e
+		// A copy, so that a key sliced from a larger string (a header, a body) does not keep
+		// that string alive for the retention.
+		e = &entry{key: strings.Clone(key)}
+		m.entries[e.key] = e
 	}
 	e.token, e.expires = rand.Text(), now.Add(lease)
 	heap.Push(&m.claims, e)

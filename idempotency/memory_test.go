@@ -3,6 +3,7 @@ package idempotency_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -352,6 +353,7 @@ func TestStateString(t *testing.T) {
 func TestErrorsArePrefixed(t *testing.T) {
 	for _, err := range []error{
 		idempotency.ErrLeaseLost, idempotency.ErrClosed, idempotency.ErrFull, idempotency.ErrConfig,
+		idempotency.ErrNoKey, idempotency.ErrUnavailable, idempotency.ErrDuplicate, idempotency.ErrInFlight,
 	} {
 		t.Run(err.Error(), func(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "idempotency: "))
@@ -376,4 +378,22 @@ func TestErrorsCarryContext(t *testing.T) {
 	_, err = m.Claim(t.Context(), "evt_2", time.Minute)
 	assert.ErrorIs(t, err, idempotency.ErrFull)
 	assert.False(t, errors.Is(err, idempotency.ErrConfig))
+}
+
+// Memory keeps a copy of a key, not the larger string the key was cut from.
+func TestMemoryCopiesKeys(t *testing.T) {
+	m, _ := newMemory(t, 0)
+	var heapBefore, heapAfter runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&heapBefore)
+	func() {
+		padded := strings.Repeat(" ", 4<<20) + evtKey
+		c, err := m.Claim(t.Context(), strings.TrimSpace(padded), time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, idempotency.Claimed, c.State)
+	}()
+	runtime.GC()
+	runtime.ReadMemStats(&heapAfter)
+	assert.Less(t, int64(heapAfter.HeapAlloc)-int64(heapBefore.HeapAlloc), int64(1<<20))
+	assert.Equal(t, 1, m.Len())
 }

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// DefaultMaxKeys is the number of keyed buckets a Limiter tracks when Config.MaxKeys is zero.
-const DefaultMaxKeys = 100_000
+// DefaultMaxBuckets is the number of buckets a Limiter tracks when Config.MaxBuckets is zero.
+const DefaultMaxBuckets = 100_000
 
 // sweepBatch is how many least recently used buckets one call may examine, and drop when they
 // have refilled. It bounds the work of a single call; since every call adds at most one bucket,
@@ -25,41 +25,41 @@ type Config struct {
 	// Required: a positive finite number. rate.Inf is refused: "no limit" is no limiter.
 	Rate rate.Limit
 
-	// Burst is the size of a bucket: how many requests a key may make at once after being
-	// idle. Required: at least 1.
+	// Burst is the size of a bucket: how many requests of one bucket may come at once after
+	// it was idle. Required: at least 1.
 	Burst int
 
-	// Key returns the bucket of a request. Default ClientIP(): one bucket per peer address,
+	// Bucket returns the bucket of a request. Default ClientIP(): one bucket per peer address,
 	// with X-Forwarded-For ignored. Use Global for one bucket shared by every request.
-	Key KeyFunc
+	Bucket BucketFunc
 
-	// MaxKeys bounds how many buckets are tracked at once. When a new key would exceed it, the
-	// least recently used bucket is dropped first. Default DefaultMaxKeys (100,000).
-	MaxKeys int
+	// MaxBuckets bounds how many buckets are tracked at once. When a new bucket would exceed
+	// it, the least recently used bucket is dropped first. Default DefaultMaxBuckets (100,000).
+	MaxBuckets int
 
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
 
-// Limiter holds one token bucket per key. Build one with New; it is safe for concurrent use.
+// Limiter holds token buckets, one per name a BucketFunc returns (a client IP address, say).
+// Build one with New; it is safe for concurrent use.
 //
 // A bucket starts full with Burst tokens, gains Rate tokens per second up to Burst, and each
 // allowed request takes one token. A rejected request takes nothing.
 //
-// Buckets are kept in a map and in a list ordered from the most to the least recently used
-// key. A bucket that has refilled is the same as a fresh one, so each call drops the least
-// recently used buckets that are full at the call's time (a few per call, so that no call pays
-// for many): memory follows the keys active within about the last Burst/Rate, with no
-// goroutine. When a new key would
-// make more than MaxKeys buckets, the least recently used bucket is dropped even if it is not
-// full; that key starts again with a full bucket, so MaxKeys should exceed the number of keys
-// you expect to be active at once.
+// Buckets are kept in a map and in a list ordered from the most to the least recently used.
+// A bucket that has refilled is the same as a fresh one, so each call drops the least recently
+// used buckets that are full at the call's time (a few per call, so that no call pays for
+// many): memory follows the buckets active within about the last Burst/Rate, with no
+// goroutine. When a new bucket would make more than MaxBuckets, the least recently used bucket
+// is dropped even if it is not full; it starts again full when it comes back, so MaxBuckets
+// should exceed the number of buckets you expect to be active at once.
 type Limiter struct {
-	limit   rate.Limit
-	burst   int
-	key     KeyFunc
-	maxKeys int
-	now     func() time.Time
+	limit      rate.Limit
+	burst      int
+	bucketOf   BucketFunc
+	maxBuckets int
+	now        func() time.Time
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -68,15 +68,15 @@ type Limiter struct {
 	lru bucket
 }
 
-// bucket is one key's token bucket and its place in the Limiter's list.
+// bucket is one bucket's tokens and its place in the Limiter's list.
 type bucket struct {
-	key        string
+	name       string
 	tokens     *rate.Limiter
 	prev, next *bucket
 }
 
 // New builds a Limiter. It returns an error wrapping ErrConfig when Rate is not a positive
-// finite number, Burst is under 1 or MaxKeys is negative.
+// finite number, Burst is under 1 or MaxBuckets is negative.
 func New(cfg Config) (*Limiter, error) {
 	switch r := float64(cfg.Rate); {
 	case cfg.Rate == rate.Inf || math.IsInf(r, 1):
@@ -87,22 +87,22 @@ func New(cfg Config) (*Limiter, error) {
 	if cfg.Burst < 1 {
 		return nil, fmt.Errorf("%w: Burst %d is under 1", ErrConfig, cfg.Burst)
 	}
-	if cfg.MaxKeys < 0 {
-		return nil, fmt.Errorf("%w: MaxKeys %d is negative", ErrConfig, cfg.MaxKeys)
+	if cfg.MaxBuckets < 0 {
+		return nil, fmt.Errorf("%w: MaxBuckets %d is negative", ErrConfig, cfg.MaxBuckets)
 	}
 	l := &Limiter{
-		limit:   cfg.Rate,
-		burst:   cfg.Burst,
-		key:     cfg.Key,
-		maxKeys: cfg.MaxKeys,
-		now:     cfg.Now,
-		buckets: make(map[string]*bucket),
+		limit:      cfg.Rate,
+		burst:      cfg.Burst,
+		bucketOf:   cfg.Bucket,
+		maxBuckets: cfg.MaxBuckets,
+		now:        cfg.Now,
+		buckets:    make(map[string]*bucket),
 	}
-	if l.key == nil {
-		l.key = ClientIP()
+	if l.bucketOf == nil {
+		l.bucketOf = ClientIP()
 	}
-	if l.maxKeys == 0 {
-		l.maxKeys = DefaultMaxKeys
+	if l.maxBuckets == 0 {
+		l.maxBuckets = DefaultMaxBuckets
 	}
 	if l.now == nil {
 		l.now = time.Now
@@ -111,39 +111,39 @@ func New(cfg Config) (*Limiter, error) {
 	return l, nil
 }
 
-// Allow takes a token from the bucket of the request's key at the clock's time. When the
+// Allow takes a token from the request's bucket (Config.Bucket) at the clock's time. When the
 // bucket is empty it returns false and how long until it holds a token again.
 func (l *Limiter) Allow(r *http.Request) (ok bool, retryAfter time.Duration) {
-	return l.AllowKeyAt(l.key(r), l.now())
+	return l.AllowBucketAt(l.bucketOf(r), l.now())
 }
 
-// AllowKey is Allow for a key computed by the caller.
-func (l *Limiter) AllowKey(key string) (ok bool, retryAfter time.Duration) {
-	return l.AllowKeyAt(key, l.now())
+// AllowBucket is Allow for a bucket named by the caller, such as an account id.
+func (l *Limiter) AllowBucket(name string) (ok bool, retryAfter time.Duration) {
+	return l.AllowBucketAt(name, l.now())
 }
 
-// AllowKeyAt takes a token from key's bucket at time t. When the bucket is empty it returns
-// false and the wait until the bucket holds a token again, at least one nanosecond, and the
-// bucket is left as it was. When ok is true, retryAfter is zero.
-func (l *Limiter) AllowKeyAt(key string, t time.Time) (ok bool, retryAfter time.Duration) {
+// AllowBucketAt takes a token from the bucket name at time t. When the bucket is empty it
+// returns false and the wait until the bucket holds a token again, at least one nanosecond,
+// and the bucket is left as it was. When ok is true, retryAfter is zero.
+func (l *Limiter) AllowBucketAt(name string, t time.Time) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
-	b := l.buckets[key]
+	b := l.buckets[name]
 	if b != nil {
 		l.unlink(b)
 	}
 	l.sweep(t)
 	if b == nil {
-		if len(l.buckets) >= l.maxKeys {
+		if len(l.buckets) >= l.maxBuckets {
 			l.drop(l.lru.prev)
 		}
-		b = &bucket{key: key, tokens: rate.NewLimiter(l.limit, l.burst)}
-		l.buckets[key] = b
+		b = &bucket{name: name, tokens: rate.NewLimiter(l.limit, l.burst)}
+		l.buckets[name] = b
 	}
 	l.pushFront(b)
 
-	// AllowN changes nothing when it refuses, so a rejected request costs the key no token;
+	// AllowN changes nothing when it refuses, so a rejected request costs the bucket no token;
 	// the same lock covers the refusal and the reading below, so they see one state.
 	if b.tokens.AllowN(t, 1) {
 		return true, 0
@@ -201,7 +201,7 @@ func (l *Limiter) sweep(t time.Time) {
 
 func (l *Limiter) drop(b *bucket) {
 	l.unlink(b)
-	delete(l.buckets, b.key)
+	delete(l.buckets, b.name)
 }
 
 func (l *Limiter) unlink(b *bucket) {

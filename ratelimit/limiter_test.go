@@ -26,7 +26,7 @@ func TestNewConfig(t *testing.T) {
 	}{
 		{"minimal", ratelimit.Config{Rate: 1, Burst: 1}, true},
 		{"slow rate", ratelimit.Config{Rate: rate.Every(time.Hour), Burst: 3}, true},
-		{"all fields", ratelimit.Config{Rate: 10, Burst: 20, Key: ratelimit.Global, MaxKeys: 5, Now: time.Now}, true},
+		{"all fields", ratelimit.Config{Rate: 10, Burst: 20, Bucket: ratelimit.Global, MaxBuckets: 5, Now: time.Now}, true},
 		{"zero config", ratelimit.Config{}, false},
 		{"no rate", ratelimit.Config{Burst: 1}, false},
 		{"negative rate", ratelimit.Config{Rate: -1, Burst: 1}, false},
@@ -35,7 +35,7 @@ func TestNewConfig(t *testing.T) {
 		{"+Inf rate", ratelimit.Config{Rate: rate.Limit(math.Inf(1)), Burst: 1}, false},
 		{"no burst", ratelimit.Config{Rate: 1}, false},
 		{"negative burst", ratelimit.Config{Rate: 1, Burst: -1}, false},
-		{"negative MaxKeys", ratelimit.Config{Rate: 1, Burst: 1, MaxKeys: -1}, false},
+		{"negative MaxBuckets", ratelimit.Config{Rate: 1, Burst: 1, MaxBuckets: -1}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,23 +69,23 @@ func TestBurstThenRate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("rate %v burst %d", tt.rate, tt.burst), func(t *testing.T) {
-			l := mustNew(t, ratelimit.Config{Rate: tt.rate, Burst: tt.burst, Key: ratelimit.Global})
+			l := mustNew(t, ratelimit.Config{Rate: tt.rate, Burst: tt.burst, Bucket: ratelimit.Global})
 			for i := range tt.burst {
-				ok, wait := l.AllowKeyAt("k", t0)
+				ok, wait := l.AllowBucketAt("k", t0)
 				require.True(t, ok, "request %d of the burst", i+1)
 				assert.Zero(t, wait)
 			}
 			now := t0
 			for step := range 5 {
-				ok, wait := l.AllowKeyAt("k", now)
+				ok, wait := l.AllowBucketAt("k", now)
 				require.False(t, ok, "step %d: over the burst", step)
 				assert.InDelta(t, tt.interval, wait, 1, "step %d: wait is one interval", step)
 
-				ok, _ = l.AllowKeyAt("k", now.Add(tt.interval-time.Microsecond))
+				ok, _ = l.AllowBucketAt("k", now.Add(tt.interval-time.Microsecond))
 				require.False(t, ok, "step %d: a microsecond early", step)
 
 				now = now.Add(wait)
-				ok, _ = l.AllowKeyAt("k", now)
+				ok, _ = l.AllowBucketAt("k", now)
 				require.True(t, ok, "step %d: after the wait", step)
 			}
 		})
@@ -95,20 +95,20 @@ func TestBurstThenRate(t *testing.T) {
 // Refused requests take no token: hammering an empty bucket does not delay the next token.
 func TestRejectedRequestsTakeNoToken(t *testing.T) {
 	l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 2})
-	require.True(t, first(l.AllowKeyAt("k", t0)))
-	require.True(t, first(l.AllowKeyAt("k", t0)))
+	require.True(t, first(l.AllowBucketAt("k", t0)))
+	require.True(t, first(l.AllowBucketAt("k", t0)))
 
 	for i := range 100 {
 		at := t0.Add(time.Duration(i) * 9 * time.Millisecond) // up to 891 ms
-		ok, wait := l.AllowKeyAt("k", at)
+		ok, wait := l.AllowBucketAt("k", at)
 		require.False(t, ok)
 		assert.Equal(t, time.Second-at.Sub(t0), wait, "the wait shrinks as time passes")
 	}
-	assert.True(t, first(l.AllowKeyAt("k", t0.Add(time.Second))), "the token came on time")
-	assert.False(t, first(l.AllowKeyAt("k", t0.Add(time.Second))))
-	assert.True(t, first(l.AllowKeyAt("k", t0.Add(3*time.Second))), "and refilling continued")
-	assert.True(t, first(l.AllowKeyAt("k", t0.Add(3*time.Second))), "up to the burst")
-	assert.False(t, first(l.AllowKeyAt("k", t0.Add(3*time.Second))))
+	assert.True(t, first(l.AllowBucketAt("k", t0.Add(time.Second))), "the token came on time")
+	assert.False(t, first(l.AllowBucketAt("k", t0.Add(time.Second))))
+	assert.True(t, first(l.AllowBucketAt("k", t0.Add(3*time.Second))), "and refilling continued")
+	assert.True(t, first(l.AllowBucketAt("k", t0.Add(3*time.Second))), "up to the burst")
+	assert.False(t, first(l.AllowBucketAt("k", t0.Add(3*time.Second))))
 }
 
 // The wait reported with a refusal is exact for any rate and any partial refill: a request
@@ -120,31 +120,31 @@ func TestRetryAfterIsExact(t *testing.T) {
 		burst := 1 + rng.IntN(5)
 		l := mustNew(t, ratelimit.Config{Rate: r, Burst: burst})
 		for range burst {
-			require.True(t, first(l.AllowKeyAt("k", t0)))
+			require.True(t, first(l.AllowBucketAt("k", t0)))
 		}
 		// Partly refilled, but short of a token.
 		at := t0.Add(time.Duration(rng.Float64() * float64(time.Second) / float64(r)))
-		ok, wait := l.AllowKeyAt("k", at)
+		ok, wait := l.AllowBucketAt("k", at)
 		if ok {
 			continue // the random partial refill happened to reach a token
 		}
 		require.Positive(t, wait)
 		// rate.Limiter lets a request through when its token is under a nanosecond away.
 		if wait > 2*time.Nanosecond {
-			require.False(t, first(l.AllowKeyAt("k", at.Add(wait-2*time.Nanosecond))), "case %d: rate %v, early", i, r)
+			require.False(t, first(l.AllowBucketAt("k", at.Add(wait-2*time.Nanosecond))), "case %d: rate %v, early", i, r)
 		}
-		require.True(t, first(l.AllowKeyAt("k", at.Add(wait))), "case %d: rate %v, on time", i, r)
+		require.True(t, first(l.AllowBucketAt("k", at.Add(wait))), "case %d: rate %v, on time", i, r)
 	}
 }
 
-func TestKeysAreIndependent(t *testing.T) {
+func TestBucketsAreIndependent(t *testing.T) {
 	l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1})
-	assert.True(t, first(l.AllowKeyAt("a", t0)))
-	assert.False(t, first(l.AllowKeyAt("a", t0)))
-	assert.True(t, first(l.AllowKeyAt("b", t0)), "b has its own bucket")
+	assert.True(t, first(l.AllowBucketAt("a", t0)))
+	assert.False(t, first(l.AllowBucketAt("a", t0)))
+	assert.True(t, first(l.AllowBucketAt("b", t0)), "b has its own bucket")
 	assert.Equal(t, 2, l.Len())
 
-	g := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, Key: ratelimit.Global})
+	g := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, Bucket: ratelimit.Global})
 	r1 := httptest.NewRequest("POST", "/", nil)
 	r1.RemoteAddr = "192.0.2.1:1000"
 	r2 := httptest.NewRequest("POST", "/", nil)
@@ -154,7 +154,7 @@ func TestKeysAreIndependent(t *testing.T) {
 	assert.Equal(t, 1, g.Len())
 }
 
-// The default key is the peer address, and the default clock is the Now field's.
+// The default bucket is the peer address, and the default clock is the Now field's.
 func TestAllowDefaults(t *testing.T) {
 	clock := &fakeClock{}
 	l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, Now: clock.Now})
@@ -173,7 +173,7 @@ func TestAllowDefaults(t *testing.T) {
 	assert.True(t, req("192.0.2.2:1000", ""), "another client")
 	clock.Advance(time.Second)
 	assert.True(t, req("192.0.2.1:1000", ""), "refilled on the configured clock")
-	ok, wait := l.AllowKey("192.0.2.1")
+	ok, wait := l.AllowBucket("192.0.2.1")
 	assert.False(t, ok)
 	assert.Equal(t, time.Second, wait)
 }
@@ -185,41 +185,41 @@ func TestIdleBucketsAreDropped(t *testing.T) {
 	l := mustNew(t, ratelimit.Config{Rate: 2, Burst: 4, Now: clock.Now}) // refills in 2 s
 	for i := range n {
 		for range 4 { // empty each bucket: it takes Burst/Rate to refill
-			l.AllowKey(strconv.Itoa(i))
+			l.AllowBucket(strconv.Itoa(i))
 		}
 	}
 	require.Equal(t, n, l.Len())
 
 	clock.Advance(1999 * time.Millisecond)
-	l.AllowKey("0")
+	l.AllowBucket("0")
 	assert.Equal(t, n, l.Len(), "not refilled yet: nothing dropped")
 
 	clock.Advance(time.Millisecond)
-	l.AllowKey("0")
+	l.AllowBucket("0")
 	after := l.Len()
 	assert.Less(t, after, n, "one call drops idle buckets")
 
 	calls := 1
 	for l.Len() > 1 && calls < n {
-		l.AllowKey("0")
+		l.AllowBucket("0")
 		calls++
 	}
-	assert.Equal(t, 1, l.Len(), "every idle bucket goes, only the active key stays")
+	assert.Equal(t, 1, l.Len(), "every idle bucket goes, only the active one stays")
 	assert.Less(t, calls, n/10, "a call drops many idle buckets: %d calls", calls)
 }
 
 // A bucket still refilling is kept by the sweep, even at the least recently used end.
 func TestSweepKeepsRefillingBuckets(t *testing.T) {
 	l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 2})
-	l.AllowKeyAt("a", t0)
-	l.AllowKeyAt("a", t0) // a is empty
-	l.AllowKeyAt("b", t0) // b has one token left
-	l.AllowKeyAt("c", t0.Add(1500*time.Millisecond))
+	l.AllowBucketAt("a", t0)
+	l.AllowBucketAt("a", t0) // a is empty
+	l.AllowBucketAt("b", t0) // b has one token left
+	l.AllowBucketAt("c", t0.Add(1500*time.Millisecond))
 	assert.Equal(t, 3, l.Len(), "a refills at 2 s: kept, and b behind it too")
-	ok, wait := l.AllowKeyAt("a", t0.Add(1500*time.Millisecond))
+	ok, wait := l.AllowBucketAt("a", t0.Add(1500*time.Millisecond))
 	assert.True(t, ok, "a has one token after 1 s")
 	assert.Zero(t, wait)
-	ok, wait = l.AllowKeyAt("a", t0.Add(1500*time.Millisecond))
+	ok, wait = l.AllowBucketAt("a", t0.Add(1500*time.Millisecond))
 	assert.False(t, ok)
 	assert.Equal(t, 500*time.Millisecond, wait, "a kept its state")
 }
@@ -234,21 +234,21 @@ func TestDroppingIsInvisible(t *testing.T) {
 	now := t0
 	dropped := false
 	for i := range 20_000 {
-		// Mostly short steps, sometimes long idle gaps, over a few dozen keys.
+		// Mostly short steps, sometimes long idle gaps, over a few dozen buckets.
 		if rng.IntN(50) == 0 {
 			now = now.Add(time.Duration(rng.Float64() * float64(2*time.Second)))
 		} else {
 			now = now.Add(time.Duration(rng.IntN(int(20 * time.Millisecond))))
 		}
-		key := strconv.Itoa(rng.IntN(40))
-		want, ok := ref[key]
+		name := strconv.Itoa(rng.IntN(40))
+		want, ok := ref[name]
 		if !ok {
 			want = rate.NewLimiter(r, burst)
-			ref[key] = want
+			ref[name] = want
 		}
 		before := l.Len()
-		got, wait := l.AllowKeyAt(key, now)
-		require.Equal(t, want.AllowN(now, 1), got, "call %d, key %s", i, key)
+		got, wait := l.AllowBucketAt(name, now)
+		require.Equal(t, want.AllowN(now, 1), got, "call %d, bucket %s", i, name)
 		if !got {
 			require.Positive(t, wait)
 		}
@@ -257,46 +257,46 @@ func TestDroppingIsInvisible(t *testing.T) {
 	assert.True(t, dropped, "the sequence made the Limiter drop buckets")
 }
 
-// Under a flood of new keys the number of buckets never exceeds MaxKeys, and the least
-// recently used key is the one dropped.
-func TestMaxKeys(t *testing.T) {
+// Under a flood of new buckets the number tracked never exceeds MaxBuckets, and the least
+// recently used bucket is the one dropped.
+func TestMaxBuckets(t *testing.T) {
 	t.Run("flood", func(t *testing.T) {
-		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, MaxKeys: 100})
+		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, MaxBuckets: 100})
 		for i := range 10_000 {
-			l.AllowKeyAt(strconv.Itoa(i), t0) // all at once: no bucket refills
+			l.AllowBucketAt(strconv.Itoa(i), t0) // all at once: no bucket refills
 			require.LessOrEqual(t, l.Len(), 100)
 		}
 		assert.Equal(t, 100, l.Len())
-		assert.False(t, first(l.AllowKeyAt("9999", t0)), "the newest keys are kept")
-		assert.True(t, first(l.AllowKeyAt("0", t0)), "the oldest were dropped: a fresh bucket")
+		assert.False(t, first(l.AllowBucketAt("9999", t0)), "the newest buckets are kept")
+		assert.True(t, first(l.AllowBucketAt("0", t0)), "the oldest were dropped: a fresh bucket")
 	})
 	t.Run("least recently used goes", func(t *testing.T) {
-		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, MaxKeys: 3})
+		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, MaxBuckets: 3})
 		for _, k := range []string{"a", "b", "c", "a", "d"} { // b is now the least recently used
-			l.AllowKeyAt(k, t0)
+			l.AllowBucketAt(k, t0)
 		}
 		assert.Equal(t, 3, l.Len())
-		assert.False(t, first(l.AllowKeyAt("a", t0)), "a was used again: kept, still empty")
-		assert.False(t, first(l.AllowKeyAt("c", t0)), "c kept")
-		assert.False(t, first(l.AllowKeyAt("d", t0)), "d kept")
-		assert.True(t, first(l.AllowKeyAt("b", t0)), "b was dropped and starts full")
+		assert.False(t, first(l.AllowBucketAt("a", t0)), "a was used again: kept, still empty")
+		assert.False(t, first(l.AllowBucketAt("c", t0)), "c kept")
+		assert.False(t, first(l.AllowBucketAt("d", t0)), "d kept")
+		assert.True(t, first(l.AllowBucketAt("b", t0)), "b was dropped and starts full")
 	})
 	t.Run("default", func(t *testing.T) {
 		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1})
-		for i := range ratelimit.DefaultMaxKeys + 10 {
-			l.AllowKeyAt(strconv.Itoa(i), t0)
+		for i := range ratelimit.DefaultMaxBuckets + 10 {
+			l.AllowBucketAt(strconv.Itoa(i), t0)
 		}
-		assert.Equal(t, ratelimit.DefaultMaxKeys, l.Len())
+		assert.Equal(t, ratelimit.DefaultMaxBuckets, l.Len())
 	})
 }
 
 // Many goroutines share one bucket at a fixed time: exactly Burst requests pass. Others spread
-// over many keys with a small MaxKeys while the clock moves: the bound holds.
+// over many buckets with a small MaxBuckets while the clock moves: the bound holds.
 func TestConcurrentUse(t *testing.T) {
 	const goroutines, calls = 32, 200
 	t.Run("one bucket", func(t *testing.T) {
 		const burst = 1000
-		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: burst, Key: ratelimit.Global})
+		l := mustNew(t, ratelimit.Config{Rate: 1, Burst: burst, Bucket: ratelimit.Global})
 		var passed atomic.Int64
 		var wg sync.WaitGroup
 		for range goroutines {
@@ -304,7 +304,7 @@ func TestConcurrentUse(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range calls {
-					if ok, wait := l.AllowKeyAt("", t0); ok {
+					if ok, wait := l.AllowBucketAt("", t0); ok {
 						passed.Add(1)
 					} else if wait <= 0 {
 						t.Errorf("refused with wait %v", wait)
@@ -315,9 +315,9 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Wait()
 		assert.EqualValues(t, burst, passed.Load())
 	})
-	t.Run("many keys", func(t *testing.T) {
+	t.Run("many buckets", func(t *testing.T) {
 		clock := &fakeClock{}
-		l := mustNew(t, ratelimit.Config{Rate: 100, Burst: 2, MaxKeys: 50, Now: clock.Now})
+		l := mustNew(t, ratelimit.Config{Rate: 100, Burst: 2, MaxBuckets: 50, Now: clock.Now})
 		var wg sync.WaitGroup
 		for g := range goroutines {
 			wg.Add(1)
@@ -325,9 +325,9 @@ func TestConcurrentUse(t *testing.T) {
 				defer wg.Done()
 				for i := range calls {
 					clock.Advance(time.Millisecond)
-					l.AllowKey(strconv.Itoa((g*calls + i) % 300))
+					l.AllowBucket(strconv.Itoa((g*calls + i) % 300))
 					if n := l.Len(); n > 50 {
-						t.Errorf("Len %d over MaxKeys", n)
+						t.Errorf("Len %d over MaxBuckets", n)
 					}
 				}
 			}()

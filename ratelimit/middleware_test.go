@@ -1,8 +1,11 @@
 package ratelimit_test
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +78,116 @@ func TestRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.d.String(), func(t *testing.T) {
 			require.Equal(t, tt.want, ratelimit.RetryAfter(tt.d))
+		})
+	}
+}
+
+// The hook sees each refusal, with its status and a *LimitError, and nothing else.
+func TestMiddlewareOnReject(t *testing.T) {
+	clock := &fakeClock{}
+	l := mustNew(t, ratelimit.Config{Rate: 0.4, Burst: 1, Bucket: ratelimit.Global, Now: clock.Now})
+	type call struct {
+		status int
+		err    error
+		path   string
+	}
+	var calls []call
+	onReject := ratelimit.WithOnReject(func(r *http.Request, status int, err error) {
+		calls = append(calls, call{status, err, r.URL.Path})
+	})
+	next := 0
+	h := ratelimit.Middleware(l, nil, onReject)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next++
+	}))
+
+	tests := []struct {
+		name       string
+		advance    time.Duration
+		status     int
+		retryAfter time.Duration // of the *LimitError; 0: the hook is not called
+	}{
+		{"allowed", 0, http.StatusOK, 0},
+		{"refused", 0, http.StatusTooManyRequests, 2500 * time.Millisecond},
+		{"refused later", time.Second, http.StatusTooManyRequests, 1500 * time.Millisecond},
+		{"refilled", 1500 * time.Millisecond, http.StatusOK, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls, next = nil, 0
+			clock.Advance(tt.advance)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/webhooks/"+strings.ReplaceAll(tt.name, " ", "-"), nil))
+			require.Equal(t, tt.status, w.Code)
+			if tt.retryAfter == 0 {
+				assert.Empty(t, calls, "no hook for a request passed on")
+				assert.Equal(t, 1, next)
+				return
+			}
+			assert.Equal(t, 0, next)
+			require.Len(t, calls, 1)
+			c := calls[0]
+			assert.Equal(t, http.StatusTooManyRequests, c.status)
+			assert.Equal(t, "/webhooks/"+strings.ReplaceAll(tt.name, " ", "-"), c.path, "the hook gets the request")
+			assert.ErrorIs(t, c.err, ratelimit.ErrLimited)
+			var le *ratelimit.LimitError
+			require.ErrorAs(t, c.err, &le)
+			assert.Equal(t, tt.retryAfter, le.RetryAfter)
+			assert.Equal(t, ratelimit.RetryAfter(le.RetryAfter), w.Header().Get("Retry-After"))
+			assert.Equal(t, "rate limit exceeded\n", w.Body.String())
+		})
+	}
+}
+
+// The method and the function answer alike.
+func TestMiddlewareMethodIsFunction(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	run := func(h http.Handler) []string {
+		var out []string
+		for range 3 {
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			h.ServeHTTP(w, r)
+			out = append(out, fmt.Sprint(w.Code, " ", w.Header().Get("Retry-After"), " ", w.Body.String()))
+		}
+		return out
+	}
+	cfg := ratelimit.Config{Rate: 1, Burst: 2, Now: func() time.Time { return t0 }}
+	method := run(mustNew(t, cfg).Middleware(ok))
+	function := run(ratelimit.Middleware(mustNew(t, cfg))(ok))
+	assert.Equal(t, function, method)
+	assert.Equal(t, []string{"204  ", "204  ", "429 1 rate limit exceeded\n"}, method)
+}
+
+func TestLimitError(t *testing.T) {
+	var err error = &ratelimit.LimitError{RetryAfter: 1500 * time.Millisecond}
+	assert.ErrorIs(t, err, ratelimit.ErrLimited)
+	assert.NotErrorIs(t, err, ratelimit.ErrConfig)
+	assert.Equal(t, "ratelimit: rate limit exceeded; retry after 1.5s", err.Error())
+
+	wrapped := fmt.Errorf("receiver: %w", err)
+	le, ok := errors.AsType[*ratelimit.LimitError](wrapped)
+	require.True(t, ok)
+	assert.Equal(t, 1500*time.Millisecond, le.RetryAfter)
+}
+
+func TestMiddlewarePanicsOnMisuse(t *testing.T) {
+	l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1})
+	tests := []struct {
+		name string
+		f    func()
+	}{
+		{"nil limiter", func() { ratelimit.Middleware(nil) }},
+		{"nil next", func() { ratelimit.Middleware(l)(nil) }},
+		{"nil next, method", func() { l.Middleware(nil) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				v := recover()
+				require.NotNil(t, v, "no panic")
+				assert.True(t, strings.HasPrefix(fmt.Sprint(v), "ratelimit: "), "panic %q", v)
+			}()
+			tt.f()
 		})
 	}
 }

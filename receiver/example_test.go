@@ -30,7 +30,7 @@ func Example() {
 	}
 	defer rx.Close()
 	receiver.Handle(rx, record360.InspectionCreated, func(ctx context.Context, insp *record360.Inspection) error {
-		d, _ := receiver.FromContext(ctx)
+		d := receiver.FromContext(ctx)
 		fmt.Println("inspection", insp.ID, "of unit", insp.Unit.ReferenceNumber, "event", d.EventID)
 		return nil
 	})

@@ -125,3 +125,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.read += n
 	return n, err
 }
+
+func newTextLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(&lockedWriter{w: w}, nil))
+}

@@ -31,18 +31,11 @@ func (s Stage) String() string {
 	return "Stage(" + strconv.Itoa(int(s)) + ")"
 }
 
-// The status of every way a delivery can end: the one place to change them.
+// The statuses the receiver writes itself; the other stages' statuses are set by their
+// middleware (ratelimit, verify, events, idempotency) and listed in the package documentation.
 const (
-	statusOK               = http.StatusOK                    // handled, a duplicate of a done event, or a permanent error
-	statusMethod           = http.StatusMethodNotAllowed      // not POST
-	statusMediaType        = http.StatusUnsupportedMediaType  // not JSON
-	statusRateLimited      = http.StatusTooManyRequests       // with Retry-After
-	statusTooLarge         = http.StatusRequestEntityTooLarge // over MaxBodyBytes
-	statusBadBody          = http.StatusBadRequest            // the body could not be read
-	statusUnauthorized     = http.StatusUnauthorized          // verification failed
-	statusBadRequest       = http.StatusBadRequest            // not JSON, not the provider's shape, no type
-	statusInvalid          = http.StatusUnprocessableEntity   // a required field is missing
-	statusInFlight         = http.StatusConflict              // another instance holds the event
-	statusStoreUnavailable = http.StatusServiceUnavailable    // the idempotency store failed
-	statusHandlerFailed    = http.StatusInternalServerError   // handler error or panic
+	statusOK            = http.StatusOK                   // handled, no handler, or a Permanent error
+	statusMethod        = http.StatusMethodNotAllowed     // not POST
+	statusMediaType     = http.StatusUnsupportedMediaType // not JSON
+	statusHandlerFailed = http.StatusInternalServerError  // handler error or panic
 )

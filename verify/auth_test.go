@@ -20,7 +20,7 @@ func TestBasic(t *testing.T) {
 	v, err := verify.NewBasic(verify.Credential{Username: "record360", Password: "old-pass"}, verify.Credential{Username: "record360", Password: "new-pass"})
 	require.NoError(t, err)
 	signed := http.Header{}
-	require.NoError(t, v.Sign(signed, nil))
+	require.NoError(t, v.Sign(request(signed), nil))
 
 	tests := []struct {
 		name   string
@@ -46,7 +46,7 @@ func TestBasic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := v.Verify(tt.header, body)
+			err := v.Verify(request(tt.header), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -62,8 +62,8 @@ func TestBearerAndAPIKey(t *testing.T) {
 	key, err := verify.NewAPIKey("x-api-key", "key-1", "key-2")
 	require.NoError(t, err)
 	signedBearer, signedKey := http.Header{}, http.Header{}
-	require.NoError(t, bearer.Sign(signedBearer, nil))
-	require.NoError(t, key.Sign(signedKey, nil))
+	require.NoError(t, bearer.Sign(request(signedBearer), nil))
+	require.NoError(t, key.Sign(request(signedKey), nil))
 	assert.Equal(t, "Bearer tok-old", signedBearer.Get("Authorization"))
 	assert.Equal(t, "key-1", signedKey.Get("X-Api-Key"))
 
@@ -94,7 +94,7 @@ func TestBearerAndAPIKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.v.Verify(tt.header, body)
+			err := tt.v.Verify(request(tt.header), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {

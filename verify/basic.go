@@ -47,8 +47,8 @@ func NewBasic(credentials ...Credential) (*Basic, error) {
 // Verify checks the Authorization header. It wraps ErrMissing when there is no header or it
 // holds another scheme, ErrMalformed when the credentials cannot be decoded, and ErrInvalid when
 // no configured pair matches.
-func (b *Basic) Verify(header http.Header, _ []byte) error {
-	payload, err := authorization(header, "Basic")
+func (b *Basic) Verify(r *http.Request, _ []byte) error {
+	payload, err := authorization(r.Header, "Basic")
 	if err != nil {
 		return err
 	}
@@ -71,11 +71,14 @@ func (b *Basic) Verify(header http.Header, _ []byte) error {
 	return nil
 }
 
-// Sign sets the Authorization header with the first pair.
-func (b *Basic) Sign(header http.Header, _ []byte) error {
-	header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(b.first.Username+":"+b.first.Password)))
+// Sign sets the Authorization header on r with the first pair.
+func (b *Basic) Sign(r *http.Request, _ []byte) error {
+	headerOf(r).Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(b.first.Username+":"+b.first.Password)))
 	return nil
 }
+
+// NeedsBody returns false: Basic decides from the Authorization header alone.
+func (b *Basic) NeedsBody() bool { return false }
 
 // String describes the verifier without its credentials.
 func (b *Basic) String() string { return "basic(" + plural(len(b.users), "credential") + ")" }

@@ -46,15 +46,15 @@ func BenchmarkHMACBaseline(b *testing.B) {
 func benchVerify(b *testing.B, v verify.Verifier, s verify.Signer) {
 	for _, n := range benchSizes {
 		body := benchBody(n)
-		h := http.Header{}
-		if err := s.Sign(h, body); err != nil {
+		r := request(http.Header{})
+		if err := s.Sign(r, body); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.SetBytes(int64(n))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := v.Verify(h, body); err != nil {
+				if err := v.Verify(r, body); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,15 +7,24 @@ import (
 	"strings"
 )
 
+// AllOf is a Verifier that passes only when every one of its parts passes, and a Signer that
+// signs with every part that can. Build one with All; the zero AllOf rejects every request.
+type AllOf struct{ parts []Verifier }
+
+// AnyOf is a Verifier that passes when at least one of its parts passes, and a Signer that signs
+// with the first part that can. Build one with Any; the zero AnyOf rejects every request.
+type AnyOf struct{ parts []Verifier }
+
 // All returns a Verifier that passes only when every one of vs passes, such as HTTP Basic plus
-// an account-id header. It checks them in order and returns the first failure. Its Sign signs
-// with every part that is also a Signer. It returns an error wrapping ErrConfig when vs is empty
-// or holds a nil Verifier.
-func All(vs ...Verifier) (Verifier, error) {
+// an account-id header, or a source-address allowlist plus a signature. It checks them in order
+// and returns the first failure. (Middleware checks the parts that need no body first, before it
+// reads the body, and the others after; see NeedsBody.) Its Sign signs with every part that is
+// also a Signer. It returns an error wrapping ErrConfig when vs is empty or holds a nil Verifier.
+func All(vs ...Verifier) (*AllOf, error) {
 	if err := checkParts("All", vs); err != nil {
 		return nil, err
 	}
-	return allOf(append([]Verifier(nil), vs...)), nil
+	return &AllOf{parts: append([]Verifier(nil), vs...)}, nil
 }
 
 // Any returns a Verifier that passes when at least one of vs passes, such as an old and a new
@@ -24,11 +33,11 @@ func All(vs ...Verifier) (Verifier, error) {
 // ErrMissing (a scheme the sender attempted), or else the first failure. Its Sign signs with the
 // first part that is a Signer. It returns an error wrapping ErrConfig when vs is empty or holds
 // a nil Verifier.
-func Any(vs ...Verifier) (Verifier, error) {
+func Any(vs ...Verifier) (*AnyOf, error) {
 	if err := checkParts("Any", vs); err != nil {
 		return nil, err
 	}
-	return anyOf(append([]Verifier(nil), vs...)), nil
+	return &AnyOf{parts: append([]Verifier(nil), vs...)}, nil
 }
 
 func checkParts(name string, vs []Verifier) error {
@@ -43,22 +52,29 @@ func checkParts(name string, vs []Verifier) error {
 	return nil
 }
 
-type allOf []Verifier
+// errEmpty is what a zero AllOf or AnyOf returns, so that an unbuilt combination accepts nothing.
+var errEmpty = fmt.Errorf("%w: a combination with no verifiers; build it with All or Any", ErrConfig)
 
-func (a allOf) Verify(header http.Header, body []byte) error {
-	for _, v := range a {
-		if err := v.Verify(header, body); err != nil {
+// Verify checks every part in order and returns the first failure.
+func (a *AllOf) Verify(r *http.Request, body []byte) error {
+	if len(a.parts) == 0 {
+		return errEmpty
+	}
+	for _, v := range a.parts {
+		if err := v.Verify(r, body); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a allOf) Sign(header http.Header, body []byte) error {
+// Sign signs r with every part that is a Signer, in order. It returns an error wrapping
+// ErrConfig when no part can sign.
+func (a *AllOf) Sign(r *http.Request, body []byte) error {
 	signed := false
-	for _, v := range a {
+	for _, v := range a.parts {
 		if s, ok := v.(Signer); ok {
-			if err := s.Sign(header, body); err != nil {
+			if err := s.Sign(r, body); err != nil {
 				return err
 			}
 			signed = true
@@ -70,16 +86,25 @@ func (a allOf) Sign(header http.Header, body []byte) error {
 	return nil
 }
 
-func (a allOf) String() string { return "all(" + join(a) + ")" }
+// NeedsBody reports whether any part needs the body.
+func (a *AllOf) NeedsBody() bool { return anyNeedsBody(a.parts) }
 
-type anyOf []Verifier
+// String describes the parts without their secrets.
+func (a *AllOf) String() string { return "all(" + join(a.parts) + ")" }
 
-func (a anyOf) Verify(header http.Header, body []byte) error {
+// GoString is String, so that %#v prints the parts' descriptions.
+func (a *AllOf) GoString() string { return a.String() }
+
+// Verify runs every part and passes when one passed.
+func (a *AnyOf) Verify(r *http.Request, body []byte) error {
+	if len(a.parts) == 0 {
+		return errEmpty
+	}
 	passed := false
 	var first, attempted error
-	for _, v := range a {
+	for _, v := range a.parts {
 		// Every part runs, so timing does not tell which one passed.
-		err := v.Verify(header, body)
+		err := v.Verify(r, body)
 		switch {
 		case err == nil:
 			passed = true
@@ -99,18 +124,75 @@ func (a anyOf) Verify(header http.Header, body []byte) error {
 	return first
 }
 
-func (a anyOf) Sign(header http.Header, body []byte) error {
-	for _, v := range a {
+// Sign signs r with the first part that is a Signer. It returns an error wrapping ErrConfig when
+// no part can sign.
+func (a *AnyOf) Sign(r *http.Request, body []byte) error {
+	for _, v := range a.parts {
 		if s, ok := v.(Signer); ok {
-			return s.Sign(header, body)
+			return s.Sign(r, body)
 		}
 	}
 	return errNoSigner
 }
 
-func (a anyOf) String() string { return "any(" + join(a) + ")" }
+// NeedsBody reports whether any part needs the body.
+func (a *AnyOf) NeedsBody() bool { return anyNeedsBody(a.parts) }
+
+// String describes the parts without their secrets.
+func (a *AnyOf) String() string { return "any(" + join(a.parts) + ")" }
+
+// GoString is String, so that %#v prints the parts' descriptions.
+func (a *AnyOf) GoString() string { return a.String() }
 
 var errNoSigner = fmt.Errorf("%w: none of the combined verifiers can sign", ErrConfig)
+
+func anyNeedsBody(vs []Verifier) bool {
+	for _, v := range vs {
+		if NeedsBody(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// split divides v into the verifiers to check before the body is read and those to check after,
+// so that a request failing a header-only check costs no body read. The parts of an All, and of
+// an All inside it, are divided one by one, keeping their order within each group; anything else
+// goes whole into one group.
+func split(v Verifier) (before, after []Verifier) {
+	if !NeedsBody(v) {
+		return []Verifier{v}, nil
+	}
+	a, ok := v.(*AllOf)
+	if !ok || len(a.parts) == 0 {
+		return nil, []Verifier{v}
+	}
+	for _, p := range a.parts {
+		b, f := split(p)
+		before = append(before, b...)
+		after = append(after, f...)
+	}
+	return before, after
+}
+
+// walk calls f with v and, through All and Any, every verifier inside it.
+func walk(v Verifier, f func(Verifier)) {
+	f(v)
+	var parts []Verifier
+	switch c := v.(type) {
+	case *AllOf:
+		if c != nil {
+			parts = c.parts
+		}
+	case *AnyOf:
+		if c != nil {
+			parts = c.parts
+		}
+	}
+	for _, p := range parts {
+		walk(p, f)
+	}
+}
 
 func join(vs []Verifier) string {
 	parts := make([]string, len(vs))
@@ -119,9 +201,3 @@ func join(vs []Verifier) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// GoString is String, so that %#v prints the parts' descriptions.
-func (a allOf) GoString() string { return a.String() }
-
-// GoString is String, so that %#v prints the parts' descriptions.
-func (a anyOf) GoString() string { return a.String() }

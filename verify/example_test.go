@@ -1,10 +1,12 @@
 package verify_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -22,13 +24,13 @@ func ExampleSafetyCulture() {
 
 	provider, _ := verify.NewHMAC(verify.SafetyCulture("new-org-token"))
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/safetyculture", strings.NewReader(string(body)))
-	_ = provider.Sign(req.Header, body)
+	_ = provider.Sign(req, body)
 
 	fmt.Println(len(req.Header.Get("X-SafetyCulture-Signature")), "hex digits")
-	fmt.Println("authentic:", v.Verify(req.Header, body) == nil)
+	fmt.Println("authentic:", v.Verify(req, body) == nil)
 
 	tampered := []byte(strings.Replace(string(body), "COMPLETED", "STARTED", 1))
-	err = v.Verify(req.Header, tampered)
+	err = v.Verify(req, tampered)
 	fmt.Println(errors.Is(err, verify.ErrInvalid), err)
 	// Output:
 	// 64 hex digits
@@ -45,9 +47,9 @@ func ExampleVehReports() {
 		panic(err)
 	}
 	body := []byte(`{"id":"evt_1","type":"report.completed"}`)
-	h := http.Header{}
-	_ = v.Sign(h, body)
-	fmt.Println(strings.HasPrefix(h.Get("X-Signature"), "sha256="), v.Verify(h, body))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/vehreports", bytes.NewReader(body))
+	_ = v.Sign(req, body)
+	fmt.Println(strings.HasPrefix(req.Header.Get("X-Signature"), "sha256="), v.Verify(req, body))
 	// Output: true <nil>
 }
 
@@ -73,12 +75,12 @@ func ExampleNewHMAC() {
 		panic(err)
 	}
 	body := []byte(`{}`)
-	h := http.Header{}
-	_ = v.Sign(h, body)
-	fmt.Println(h.Get("X-Timestamp"), v.Verify(h, body))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks", bytes.NewReader(body))
+	_ = v.Sign(req, body)
+	fmt.Println(req.Header.Get("X-Timestamp"), v.Verify(req, body))
 
-	h.Set("X-Timestamp", fmt.Sprint(now.Add(-2*time.Minute).Unix()))
-	fmt.Println(errors.Is(v.Verify(h, body), verify.ErrTooOld))
+	req.Header.Set("X-Timestamp", fmt.Sprint(now.Add(-2*time.Minute).Unix()))
+	fmt.Println(errors.Is(v.Verify(req, body), verify.ErrTooOld))
 
 	_, err = verify.NewHMAC(verify.HMACConfig{Header: "X-Signature"})
 	fmt.Println(err)
@@ -97,11 +99,12 @@ func ExampleNewStandardWebhooks() {
 	if err != nil {
 		panic(err)
 	}
-	h := http.Header{}
-	h.Set("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek")
-	h.Set("webhook-timestamp", "1614265330")
-	h.Set("webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
-	fmt.Println(v.Verify(h, []byte(`{"test": 2432232314}`)))
+	body := []byte(`{"test": 2432232314}`)
+	req := httptest.NewRequest(http.MethodPost, "/webhooks", bytes.NewReader(body))
+	req.Header.Set("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek")
+	req.Header.Set("webhook-timestamp", "1614265330")
+	req.Header.Set("webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+	fmt.Println(v.Verify(req, body))
 	// Output: <nil>
 }
 
@@ -113,9 +116,9 @@ func ExampleNewBasic() {
 	}
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/inspectorio", nil)
 	req.SetBasicAuth("inspectorio", "s3cret")
-	fmt.Println(v.Verify(req.Header, nil))
+	fmt.Println(v.Verify(req, nil))
 	req.SetBasicAuth("inspectorio", "guess")
-	fmt.Println(v.Verify(req.Header, nil))
+	fmt.Println(v.Verify(req, nil))
 	fmt.Println(v)
 	// Output:
 	// <nil>
@@ -126,18 +129,19 @@ func ExampleNewBasic() {
 // A Record360 customer can ask for a static Bearer token.
 func ExampleNewBearer() {
 	v, _ := verify.NewBearer("r360-token")
-	h := http.Header{"Authorization": {"Bearer r360-token"}}
-	fmt.Println(v.Verify(h, nil))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/record360", nil)
+	req.Header.Set("Authorization", "Bearer r360-token")
+	fmt.Println(v.Verify(req, nil))
 	// Output: <nil>
 }
 
 // An API key in a header of the customer's choosing.
 func ExampleNewAPIKey() {
 	v, _ := verify.NewAPIKey("X-Api-Key", "key-2026")
-	h := http.Header{}
-	fmt.Println(errors.Is(v.Verify(h, nil), verify.ErrMissing))
-	h.Set("X-Api-Key", "key-2026")
-	fmt.Println(v.Verify(h, nil))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/record360", nil)
+	fmt.Println(errors.Is(v.Verify(req, nil), verify.ErrMissing))
+	req.Header.Set("X-Api-Key", "key-2026")
+	fmt.Println(v.Verify(req, nil))
 	// Output:
 	// true
 	// <nil>
@@ -153,12 +157,18 @@ func ExampleAll() {
 	}
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/record360", nil)
 	req.SetBasicAuth("r360", "pw")
-	fmt.Println(errors.Is(v.Verify(req.Header, nil), verify.ErrMissing))
+	fmt.Println(errors.Is(v.Verify(req, nil), verify.ErrMissing))
 	req.Header.Set("X-Account-Id", "acct-42")
-	fmt.Println(v.Verify(req.Header, nil))
+	fmt.Println(v.Verify(req, nil))
+
+	// All signs with every part, as the provider sends both headers.
+	signed := httptest.NewRequest(http.MethodPost, "/webhooks/record360", nil)
+	_ = v.Sign(signed, nil)
+	fmt.Println(signed.Header.Get("X-Account-Id"), v.Verify(signed, nil))
 	// Output:
 	// true
 	// <nil>
+	// acct-42 <nil>
 }
 
 // Any accepts either of two schemes, for a migration from one to the other.
@@ -166,7 +176,9 @@ func ExampleAny() {
 	oldAuth, _ := verify.NewBearer("legacy-token")
 	newAuth, _ := verify.NewHMAC(verify.VehReports("signing-secret"))
 	v, _ := verify.Any(newAuth, oldAuth)
-	fmt.Println(v.Verify(http.Header{"Authorization": {"Bearer legacy-token"}}, nil))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/vehreports", nil)
+	req.Header.Set("Authorization", "Bearer legacy-token")
+	fmt.Println(v.Verify(req, nil))
 	fmt.Println(v)
 	// Output:
 	// <nil>
@@ -184,15 +196,97 @@ func ExampleNewJWT() {
 	if err != nil {
 		panic(err)
 	}
-	h := http.Header{}
-	_ = signer.Sign(h, nil)
-	fmt.Println(v.Verify(h, nil))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/record360", nil)
+	_ = signer.Sign(req, nil)
+	fmt.Println(v.Verify(req, nil))
 
 	now = now.Add(2 * time.Minute)
-	fmt.Println(errors.Is(v.Verify(h, nil), verify.ErrTooOld))
+	fmt.Println(errors.Is(v.Verify(req, nil), verify.ErrTooOld))
 	fmt.Println(v)
 	// Output:
 	// <nil>
 	// true
 	// jwt(header=Authorization, HS256/HS384/HS512, 1 key)
+}
+
+// Middleware authenticates deliveries in front of an ordinary handler, which reads the raw bytes
+// the signature was checked over.
+func ExampleMiddleware() {
+	v, err := verify.NewHMAC(verify.SafetyCulture("org-token"))
+	if err != nil {
+		panic(err)
+	}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := verify.RawBody(r) // the same bytes r.Body reads
+		fmt.Fprintf(w, "accepted %d bytes\n", len(body))
+	})
+	h := verify.Middleware(v,
+		verify.WithMaxBodyBytes(1<<20),
+		verify.WithOnReject(func(r *http.Request, status int, err error) {
+			fmt.Println("rejected:", status, err) // the reason, which the response does not carry
+		}),
+	)(handler)
+
+	body := []byte(`{"event":"inspection.completed"}`)
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/safetyculture", bytes.NewReader(body))
+	_ = v.Sign(req, body) // as SafetyCulture signs
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	fmt.Print(w.Code, " ", w.Body)
+
+	forged := httptest.NewRequest(http.MethodPost, "/webhooks/safetyculture", bytes.NewReader(body))
+	forged.Header.Set("X-SafetyCulture-Signature", strings.Repeat("0", 64))
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, forged)
+	fmt.Print(w.Code, " ", w.Body)
+	// Output:
+	// 200 accepted 32 bytes
+	// rejected: 401 verify: invalid signature or credentials: X-Safetyculture-Signature does not match
+	// 401 unauthorized
+}
+
+// A sender that can only be given a URL: a secret token as the last path segment, accepted only
+// from the sender's network. Both are checked before the body is read, and the URL is logged
+// through RedactURL.
+func ExampleNewURLToken() {
+	token, err := verify.NewURLToken(verify.URLTokenConfig{PathValue: "token", Tokens: []string{"r360-url-secret"}})
+	if err != nil {
+		panic(err)
+	}
+	network, err := verify.NewIPAllowlist(verify.IPAllowlistConfig{
+		Allow: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")},
+	})
+	if err != nil {
+		panic(err)
+	}
+	v, err := verify.All(network, token)
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/record360/{token}", verify.Middleware(v,
+		verify.WithOnReject(func(r *http.Request, status int, err error) {
+			fmt.Println("rejected:", verify.RedactURL(v, r.URL), err)
+		}),
+	)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("accepted:", verify.RedactURL(v, r.URL))
+	})))
+
+	// Signing appends the token to the path; httptest requests come from 192.0.2.1.
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/record360", strings.NewReader(`{}`))
+	_ = v.Sign(req, nil)
+	mux.ServeHTTP(httptest.NewRecorder(), req)
+
+	// The right URL from another network.
+	req = httptest.NewRequest(http.MethodPost, "/webhooks/record360/r360-url-secret", strings.NewReader(`{}`))
+	req.RemoteAddr = "203.0.113.7:52100"
+	mux.ServeHTTP(httptest.NewRecorder(), req)
+
+	// A guessed token from the right network.
+	req = httptest.NewRequest(http.MethodPost, "/webhooks/record360/guess", strings.NewReader(`{}`))
+	mux.ServeHTTP(httptest.NewRecorder(), req)
+	// Output:
+	// accepted: /webhooks/record360/REDACTED
+	// rejected: /webhooks/record360/REDACTED verify: invalid signature or credentials: source address 203.0.113.7 is not allowed
+	// rejected: /webhooks/record360/guess verify: invalid signature or credentials: path value {token} does not match
 }

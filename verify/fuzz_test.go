@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func FuzzHMACHeader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, value string) {
 		h := http.Header{"X-Sig": {value}}
 
-		err := hexV.Verify(h, fuzzBody)
+		err := hexV.Verify(&http.Request{Header: h}, fuzzBody)
 		checkSentinel(t, err)
 		if err == nil {
 			v := strings.TrimSpace(value)
@@ -73,7 +74,7 @@ func FuzzHMACHeader(f *testing.F) {
 			}
 		}
 
-		err = b64V.Verify(h, fuzzBody)
+		err = b64V.Verify(&http.Request{Header: h}, fuzzBody)
 		checkSentinel(t, err)
 		if err == nil {
 			v := strings.TrimRight(strings.TrimSpace(value), "=")
@@ -125,7 +126,7 @@ func FuzzStandardSignatureHeader(f *testing.F) {
 	want := macOf(fuzzSecret, []byte("msg_1."+ts+"."), fuzzBody)
 	f.Fuzz(func(t *testing.T, value string) {
 		h := http.Header{HeaderWebhookID: {"msg_1"}, HeaderWebhookTimestamp: {ts}, HeaderWebhookSignature: {value}}
-		err := v.Verify(h, fuzzBody)
+		err := v.Verify(&http.Request{Header: h}, fuzzBody)
 		checkSentinel(t, err)
 		if err != nil {
 			return
@@ -153,7 +154,7 @@ func FuzzAuthorizationHeader(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, value string) {
 		h := http.Header{"Authorization": {value}}
-		err := basic.Verify(h, nil)
+		err := basic.Verify(&http.Request{Header: h}, nil)
 		checkSentinel(t, err)
 		if err == nil {
 			scheme, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
@@ -162,7 +163,7 @@ func FuzzAuthorizationHeader(f *testing.F) {
 				t.Fatalf("Basic accepted %q", value)
 			}
 		}
-		err = bearer.Verify(h, nil)
+		err = bearer.Verify(&http.Request{Header: h}, nil)
 		checkSentinel(t, err)
 		if err == nil {
 			scheme, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
@@ -179,7 +180,7 @@ func FuzzJWTHeader(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, token string) {
-		err := v.Verify(http.Header{"Authorization": {"Bearer " + token}}, nil)
+		err := v.Verify(&http.Request{Header: http.Header{"Authorization": {"Bearer " + token}}}, nil)
 		checkSentinel(t, err)
 		if err != nil {
 			return
@@ -195,6 +196,69 @@ func FuzzJWTHeader(f *testing.F) {
 		}
 		if len(sig) == sha256.Size && !hmac.Equal(sig, macOf(fuzzSecret, []byte(parts[0]+"."+parts[1]))) {
 			t.Fatalf("accepted %q with a wrong HS256 signature", token)
+		}
+	})
+}
+
+func FuzzURLTokenRedact(f *testing.F) {
+	query, err := NewURLToken(URLTokenConfig{Query: "token", Tokens: []string{"fuzz-token"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	path, err := NewURLToken(URLTokenConfig{PathValue: "token", Tokens: []string{"fuzz-token", "a/b"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		"/hook?token=fuzz-token",
+		"/webhooks/fuzz-token?x=1",
+		"/webhooks/a%2Fb/fuzz%2Dtoken",
+		"/hook?a=1;token=x&tok%65n=y&token",
+		"https://example.com/p?token=fuzz-token#frag",
+		"http:fuzz-token/x",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		before := u.String()
+		if _, err := url.Parse(before); err != nil {
+			return // a URL net/url cannot read back is no request's URL
+		}
+
+		// Query: every value of the parameter is gone, so the redacted URL never verifies.
+		red := query.Redact(u)
+		back, err := url.Parse(red)
+		if err != nil {
+			t.Fatalf("%q redacted to %q, which does not parse: %v", raw, red, err)
+		}
+		for _, v := range back.Query()["token"] {
+			if v != Redacted {
+				t.Fatalf("%q redacted to %q, which still has token=%q", raw, red, v)
+			}
+		}
+		if query.Verify(&http.Request{URL: back}, nil) == nil {
+			t.Fatalf("%q redacted to %q, which verifies", raw, red)
+		}
+
+		// PathValue: no segment equals a token, escaped or not.
+		red = path.Redact(u)
+		if back, err = url.Parse(red); err != nil {
+			t.Fatalf("%q redacted to %q, which does not parse: %v", raw, red, err)
+		}
+		for _, p := range []string{back.EscapedPath(), back.Opaque} {
+			for seg := range strings.SplitSeq(p, "/") {
+				v, err := url.PathUnescape(seg)
+				if path.tokens.contains(seg) || (err == nil && path.tokens.contains(v)) {
+					t.Fatalf("%q redacted to %q, which still has segment %q", raw, red, seg)
+				}
+			}
+		}
+		if u.String() != before {
+			t.Fatalf("Redact modified %q", raw)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -70,3 +71,11 @@ func unb64(t *testing.T, s string) []byte {
 }
 
 var body = []byte(`{"event":"create","transaction":{"id":46782411,"unit":{"id":1234}}}`)
+
+// request returns a POST to "/" whose Header is h itself, so what a Signer sets on the request
+// lands in h.
+func request(h http.Header) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	r.Header = h
+	return r
+}

@@ -231,10 +231,11 @@ func byteSecrets(secrets []string) [][]byte {
 	return out
 }
 
-// Verify checks the signature header against body. It wraps ErrMissing when the header is
+// Verify checks the signature header of r against body. It wraps ErrMissing when the header is
 // absent, ErrMalformed when it cannot be decoded, ErrTooOld or ErrTooNew when a signed timestamp
 // is outside the tolerance, and ErrInvalid when no secret produces the signature.
-func (v *HMAC) Verify(header http.Header, body []byte) error {
+func (v *HMAC) Verify(r *http.Request, body []byte) error {
+	header := r.Header
 	raw, err := single(header, v.header)
 	if err != nil {
 		return err
@@ -299,9 +300,10 @@ func (v *HMAC) sum(i int, ts string, body, dst []byte) []byte {
 	return v.keys[i].sum(dst, ts+".", body)
 }
 
-// Sign sets the signature header (and the timestamp header, from the clock) for body, using the
-// first secret.
-func (v *HMAC) Sign(header http.Header, body []byte) error {
+// Sign sets the signature header (and the timestamp header, from the clock) on r for body,
+// using the first secret.
+func (v *HMAC) Sign(r *http.Request, body []byte) error {
+	header := headerOf(r)
 	var ts string
 	if v.tsHeader != "" {
 		ts = strconv.FormatInt(v.now().Unix(), 10)

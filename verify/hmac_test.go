@@ -48,11 +48,11 @@ func TestHMACPresetsRoundTrip(t *testing.T) {
 			tt.cfg.Now = at(t0)
 			v := mustHMAC(t, tt.cfg)
 			h := http.Header{}
-			require.NoError(t, v.Sign(h, body))
+			require.NoError(t, v.Sign(request(h), body))
 			got := h.Get(tt.header)
 			assert.True(t, tt.want(got), "header %s = %q", tt.header, got)
-			assert.NoError(t, v.Verify(h, body))
-			assert.ErrorIs(t, v.Verify(h, append([]byte(nil), body[:len(body)-1]...)), verify.ErrInvalid, "truncated body")
+			assert.NoError(t, v.Verify(request(h), body))
+			assert.ErrorIs(t, v.Verify(request(h), append([]byte(nil), body[:len(body)-1]...)), verify.ErrInvalid, "truncated body")
 		})
 	}
 }
@@ -75,8 +75,8 @@ func TestHMACVectors(t *testing.T) {
 			cfg := verify.HMACConfig{Header: "X-Sig", Algorithm: algs[alg], Secrets: [][]byte{[]byte(secret)}}
 			hx := mustHMAC(t, cfg)
 			assert.Equal(t, wantHex, hx.Signature("", b))
-			assert.NoError(t, hx.Verify(hdr("X-Sig", wantHex), b))
-			assert.NoError(t, hx.Verify(hdr("X-Sig", strings.ToUpper(wantHex)), b), "uppercase hex")
+			assert.NoError(t, hx.Verify(request(hdr("X-Sig", wantHex)), b))
+			assert.NoError(t, hx.Verify(request(hdr("X-Sig", strings.ToUpper(wantHex))), b), "uppercase hex")
 
 			cfg.Encoding = verify.Base64
 			bs := mustHMAC(t, cfg)
@@ -87,7 +87,7 @@ func TestHMACVectors(t *testing.T) {
 				strings.NewReplacer("+", "-", "/", "_").Replace(wantB64),
 				strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(wantB64), "="),
 			} {
-				assert.NoError(t, bs.Verify(hdr("X-Sig", form), b), "base64 form %q", form)
+				assert.NoError(t, bs.Verify(request(hdr("X-Sig", form)), b), "base64 form %q", form)
 			}
 		})
 	}
@@ -106,8 +106,8 @@ func TestHMACRotation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.secret, func(t *testing.T) {
 			h := http.Header{}
-			require.NoError(t, mustHMAC(t, verify.SafetyCulture(tt.secret)).Sign(h, body))
-			err := verifier.Verify(h, body)
+			require.NoError(t, mustHMAC(t, verify.SafetyCulture(tt.secret)).Sign(request(h), body))
+			err := verifier.Verify(request(h), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -137,9 +137,9 @@ func TestHMACTimestampTolerance(t *testing.T) {
 			c := cfg
 			c.Now = at(tt.signed)
 			h := http.Header{}
-			require.NoError(t, mustHMAC(t, c).Sign(h, body))
+			require.NoError(t, mustHMAC(t, c).Sign(request(h), body))
 			assert.Equal(t, strconv.FormatInt(tt.signed.Unix(), 10), h.Get("X-Ts"))
-			err := v.Verify(h, body)
+			err := v.Verify(request(h), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -150,9 +150,9 @@ func TestHMACTimestampTolerance(t *testing.T) {
 
 	t.Run("timestamp is signed", func(t *testing.T) {
 		h := http.Header{}
-		require.NoError(t, v.Sign(h, body))
+		require.NoError(t, v.Sign(request(h), body))
 		h.Set("X-Ts", strconv.FormatInt(t0.Unix()+1, 10))
-		assert.ErrorIs(t, v.Verify(h, body), verify.ErrInvalid)
+		assert.ErrorIs(t, v.Verify(request(h), body), verify.ErrInvalid)
 	})
 	t.Run("default tolerance is five minutes", func(t *testing.T) {
 		c := cfg
@@ -161,29 +161,29 @@ func TestHMACTimestampTolerance(t *testing.T) {
 		for _, d := range []time.Duration{5 * time.Minute, -5 * time.Minute} {
 			c.Now = at(t0.Add(d))
 			h := http.Header{}
-			require.NoError(t, mustHMAC(t, c).Sign(h, body))
-			assert.NoError(t, dv.Verify(h, body))
+			require.NoError(t, mustHMAC(t, c).Sign(request(h), body))
+			assert.NoError(t, dv.Verify(request(h), body))
 		}
 		c.Now = at(t0.Add(-5*time.Minute - time.Second))
 		h := http.Header{}
-		require.NoError(t, mustHMAC(t, c).Sign(h, body))
-		assert.ErrorIs(t, dv.Verify(h, body), verify.ErrTooOld)
+		require.NoError(t, mustHMAC(t, c).Sign(request(h), body))
+		assert.ErrorIs(t, dv.Verify(request(h), body), verify.ErrTooOld)
 	})
 }
 
 func TestHMACRejects(t *testing.T) {
 	sc := mustHMAC(t, verify.SafetyCulture("org-secret"))
 	good := http.Header{}
-	require.NoError(t, sc.Sign(good, body))
+	require.NoError(t, sc.Sign(request(good), body))
 	sig := good.Get("X-Safetyculture-Signature")
 
 	gh := mustHMAC(t, verify.GitHub("gh-secret"))
 	ghGood := http.Header{}
-	require.NoError(t, gh.Sign(ghGood, body))
+	require.NoError(t, gh.Sign(request(ghGood), body))
 
 	ts := mustHMAC(t, verify.HMACConfig{Header: "X-Sig", TimestampHeader: "X-Ts", Secrets: [][]byte{[]byte("k")}, Now: at(t0)})
 	tsGood := http.Header{}
-	require.NoError(t, ts.Sign(tsGood, body))
+	require.NoError(t, ts.Sign(request(tsGood), body))
 
 	b64 := mustHMAC(t, verify.HMACConfig{Header: "X-Sig", Encoding: verify.Base64, Secrets: [][]byte{[]byte("k")}})
 	flipped := append([]byte(nil), body...)
@@ -225,7 +225,7 @@ func TestHMACRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.ErrorIs(t, tt.v.Verify(tt.header, tt.body), tt.want)
+			assert.ErrorIs(t, tt.v.Verify(request(tt.header), tt.body), tt.want)
 		})
 	}
 }
@@ -235,34 +235,34 @@ func TestHMACOptionalPrefix(t *testing.T) {
 	sig := v.Signature("", body)
 	require.True(t, strings.HasPrefix(sig, "sha256="))
 	for _, value := range []string{sig, strings.TrimPrefix(sig, "sha256="), "SHA256=" + strings.TrimPrefix(sig, "sha256=")} {
-		assert.NoError(t, v.Verify(hdr("X-VehReports-Signature", value), body), value)
+		assert.NoError(t, v.Verify(request(hdr("X-VehReports-Signature", value)), body), value)
 	}
 }
 
 func TestHMACHeaderNameCase(t *testing.T) {
 	v := mustHMAC(t, verify.HMACConfig{Header: "x-custom-SIGNATURE", Secrets: [][]byte{[]byte("k")}})
 	h := http.Header{}
-	require.NoError(t, v.Sign(h, body))
+	require.NoError(t, v.Sign(request(h), body))
 	assert.NotEmpty(t, h.Get("X-Custom-Signature"))
-	assert.NoError(t, v.Verify(h, body))
+	assert.NoError(t, v.Verify(request(h), body))
 }
 
 func TestHMACSignReplaces(t *testing.T) {
 	v := mustHMAC(t, verify.SafetyCulture("s"))
 	h := hdr("X-Safetyculture-Signature", "stale")
-	require.NoError(t, v.Sign(h, body))
-	require.NoError(t, v.Sign(h, body))
+	require.NoError(t, v.Sign(request(h), body))
+	require.NoError(t, v.Sign(request(h), body))
 	assert.Len(t, h.Values("X-Safetyculture-Signature"), 1)
-	assert.NoError(t, v.Verify(h, body))
+	assert.NoError(t, v.Verify(request(h), body))
 }
 
 func TestHMACKeepsItsOwnSecretCopy(t *testing.T) {
 	secret := []byte("mutable")
 	v := mustHMAC(t, verify.HMACConfig{Header: "X-Sig", Secrets: [][]byte{secret}})
 	h := http.Header{}
-	require.NoError(t, v.Sign(h, body))
+	require.NoError(t, v.Sign(request(h), body))
 	copy(secret, "XXXXXXX")
-	assert.NoError(t, v.Verify(h, body))
+	assert.NoError(t, v.Verify(request(h), body))
 }
 
 func TestNewHMACConfigErrors(t *testing.T) {

@@ -163,7 +163,8 @@ func (v *JWT) available() []string {
 // algorithm is not accepted or no key verifies its signature, ErrTooOld when it has expired,
 // ErrTooNew when nbf or iat lie in the future, and ErrClaims for a wrong issuer or audience or a
 // missing required claim. The jwt package's own error is wrapped as well.
-func (v *JWT) Verify(header http.Header, _ []byte) error {
+func (v *JWT) Verify(r *http.Request, _ []byte) error {
+	header := r.Header
 	var tok string
 	var err error
 	if v.bearer {
@@ -233,6 +234,9 @@ func jwtError(err error) error {
 	}
 	return fmt.Errorf("%w: JWT: %w", kind, err)
 }
+
+// NeedsBody returns false: JWT decides from its header alone.
+func (v *JWT) NeedsBody() bool { return false }
 
 // String describes the verifier without its keys.
 func (v *JWT) String() string {
@@ -338,8 +342,8 @@ func (s *JWTSigner) Token() (string, error) {
 	return tok, nil
 }
 
-// Sign sets the header to a fresh token.
-func (s *JWTSigner) Sign(header http.Header, _ []byte) error {
+// Sign sets the header on r to a fresh token.
+func (s *JWTSigner) Sign(r *http.Request, _ []byte) error {
 	tok, err := s.Token()
 	if err != nil {
 		return err
@@ -347,7 +351,7 @@ func (s *JWTSigner) Sign(header http.Header, _ []byte) error {
 	if s.cfg.Header == "Authorization" {
 		tok = "Bearer " + tok
 	}
-	header.Set(s.cfg.Header, tok)
+	headerOf(r).Set(s.cfg.Header, tok)
 	return nil
 }
 

@@ -106,15 +106,15 @@ func TestJWTRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			v := mustJWT(t, tt.cfg)
 			h := http.Header{}
-			require.NoError(t, s.Sign(h, body))
-			assert.NoError(t, v.Verify(h, body))
+			require.NoError(t, s.Sign(request(h), body))
+			assert.NoError(t, v.Verify(request(h), body))
 		})
 	}
 	t.Run("bearer prefix in a custom header", func(t *testing.T) {
 		v := mustJWT(t, verify.JWTConfig{Secrets: [][]byte{secret}, Header: "X-Token", Now: at(t0)})
 		tok := mint(t, jwt.SigningMethodHS256, secret, jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(t0.Add(time.Minute))})
-		assert.NoError(t, v.Verify(hdr("X-Token", tok), body))
-		assert.NoError(t, v.Verify(hdr("X-Token", "Bearer "+tok), body))
+		assert.NoError(t, v.Verify(request(hdr("X-Token", tok)), body))
+		assert.NoError(t, v.Verify(request(hdr("X-Token", "Bearer "+tok)), body))
 	})
 }
 
@@ -125,7 +125,7 @@ func TestJWTRotation(t *testing.T) {
 		want   error
 	}{{"old", nil}, {"new", nil}, {"third", verify.ErrInvalid}} {
 		t.Run(tt.secret, func(t *testing.T) {
-			err := v.Verify(bearerOf(mint(t, jwt.SigningMethodHS256, []byte(tt.secret), jwt.RegisteredClaims{})), nil)
+			err := v.Verify(request(bearerOf(mint(t, jwt.SigningMethodHS256, []byte(tt.secret), jwt.RegisteredClaims{}))), nil)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -185,7 +185,7 @@ func TestJWTRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.v.Verify(tt.header, body)
+			err := tt.v.Verify(request(tt.header), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -194,7 +194,7 @@ func TestJWTRejects(t *testing.T) {
 		})
 	}
 	t.Run("the jwt package's error is kept", func(t *testing.T) {
-		err := hsAndRSA.Verify(bearerOf(hs(jwt.RegisteredClaims{ExpiresAt: date(-time.Hour)})), nil)
+		err := hsAndRSA.Verify(request(bearerOf(hs(jwt.RegisteredClaims{ExpiresAt: date(-time.Hour)}))), nil)
 		assert.ErrorIs(t, err, jwt.ErrTokenExpired)
 	})
 }
@@ -258,5 +258,5 @@ func TestJWTSignerClaims(t *testing.T) {
 	assert.Equal(t, t0.Add(time.Minute).Unix(), c.ExpiresAt.Unix())
 
 	v := mustJWT(t, verify.JWTConfig{Secrets: [][]byte{[]byte("s")}, Now: at(t0.Add(time.Minute + time.Second))})
-	assert.ErrorIs(t, v.Verify(bearerOf(tok), nil), verify.ErrTooOld, "TTL is enforced")
+	assert.ErrorIs(t, v.Verify(request(bearerOf(tok)), nil), verify.ErrTooOld, "TTL is enforced")
 }

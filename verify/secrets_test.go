@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -37,10 +39,14 @@ func TestNoSecretInOutput(t *testing.T) {
 		must(verify.NewAPIKey("X-Api-Key", s1)),
 		must(verify.NewJWT(verify.JWTConfig{Secrets: [][]byte{[]byte(s1)}, PublicKeysPEM: [][]byte{k.rsaPub}})),
 		must(verify.NewJWTSigner(verify.JWTSignerConfig{Algorithm: verify.HS256, Secret: []byte(s1)})),
+		must(verify.NewURLToken(verify.URLTokenConfig{Query: "token", Tokens: []string{s1, s2}})),
+		must(verify.NewURLToken(verify.URLTokenConfig{PathValue: "token", Tokens: []string{s1}})),
 	}
 	bearer := items[4].(verify.Verifier)
 	apiKey := items[5].(verify.Verifier)
-	items = append(items, must(verify.All(bearer, apiKey)), must(verify.Any(bearer, apiKey)))
+	queryToken := items[8].(*verify.URLToken)
+	pathToken := items[9].(*verify.URLToken)
+	items = append(items, must(verify.All(bearer, apiKey)), must(verify.Any(bearer, apiKey)), must(verify.All(queryToken, must(verify.Any(pathToken, bearer)).(verify.Verifier))))
 
 	var out bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&out, nil))
@@ -57,12 +63,25 @@ func TestNoSecretInOutput(t *testing.T) {
 				hdr("webhook-id", "m", "webhook-timestamp", "1", "webhook-signature", "v1,AAAA"),
 				hdr("X-Sig", "zz", "X-Ts", "1"),
 			} {
-				if err := v.Verify(h, []byte(s1)); err != nil {
+				if err := v.Verify(request(h), []byte(s1)); err != nil {
 					fmt.Fprintln(&out, err)
 				}
 			}
+			r := httptest.NewRequest(http.MethodPost, "/hook/"+s1+"x?token="+s1+"x", nil)
+			r.SetPathValue("token", s1+"x")
+			if err := v.Verify(r, nil); err != nil {
+				fmt.Fprintln(&out, err)
+			}
 		}
 	}
+	// URLs are logged through RedactURL; a token in its place never shows.
+	for _, target := range []string{"/hook/" + s1 + "?token=" + s2, "/hook/" + s1 + "/?a=1&token=" + s1 + "x;token=" + s2} {
+		u, err := url.Parse(target)
+		require.NoError(t, err)
+		fmt.Fprintln(&out, verify.RedactURL(items[len(items)-1].(verify.Verifier), u))
+	}
+	fmt.Fprintln(&out, queryToken.Redact(&url.URL{Path: "/hook", RawQuery: "token=" + s1}))
+	fmt.Fprintln(&out, pathToken.Redact(&url.URL{Path: "/hook/" + s1}))
 	// Constructor errors must not echo what they were given either.
 	for _, err := range []error{
 		second(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{"whsec_" + s1 + "*"}})),

@@ -98,7 +98,8 @@ func ParseStandardSecret(secret string) ([]byte, error) {
 // header is absent, ErrMalformed when one cannot be parsed or webhook-signature holds no v1
 // entry, ErrTooOld or ErrTooNew when the timestamp is outside the tolerance, and ErrInvalid
 // when no v1 entry matches any secret. Entries of other versions are ignored.
-func (s *StandardWebhooks) Verify(header http.Header, body []byte) error {
+func (s *StandardWebhooks) Verify(r *http.Request, body []byte) error {
+	header := r.Header
 	id, err := single(header, HeaderWebhookID)
 	if err != nil {
 		return err
@@ -176,16 +177,17 @@ func (s *StandardWebhooks) Signature(id string, ts time.Time, body []byte) strin
 	return b.String()
 }
 
-// Sign sets webhook-timestamp from the clock and webhook-signature for body. It keeps a
-// webhook-id already on header and otherwise sets a new random "msg_" id.
-func (s *StandardWebhooks) Sign(header http.Header, body []byte) error {
+// Sign sets webhook-timestamp from the clock and webhook-signature for body on r. It keeps a
+// webhook-id already on r and otherwise sets a new random "msg_" id.
+func (s *StandardWebhooks) Sign(r *http.Request, body []byte) error {
+	header := headerOf(r)
 	id := header.Get(HeaderWebhookID)
 	if id == "" {
-		var r [16]byte
-		if _, err := rand.Read(r[:]); err != nil {
+		var random [16]byte
+		if _, err := rand.Read(random[:]); err != nil {
 			return fmt.Errorf("verify: generating a webhook-id: %w", err)
 		}
-		id = "msg_" + base64.RawURLEncoding.EncodeToString(r[:])
+		id = "msg_" + base64.RawURLEncoding.EncodeToString(random[:])
 		header.Set(HeaderWebhookID, id)
 	}
 	now := s.now()

@@ -33,15 +33,15 @@ func TestStandardWebhooksVectors(t *testing.T) {
 			v := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{secret}, Now: at(when)})
 			assert.Equal(t, want, v.Signature(id, when, b))
 			h := hdr("webhook-id", id, "webhook-timestamp", ts, "webhook-signature", want)
-			assert.NoError(t, v.Verify(h, b))
+			assert.NoError(t, v.Verify(request(h), b))
 
 			// The same key given as raw bytes, and the secret without its prefix.
 			key, err := verify.ParseStandardSecret(secret)
 			require.NoError(t, err)
 			raw := mustStandard(t, verify.StandardWebhooksConfig{Keys: [][]byte{key}, Now: at(when)})
-			assert.NoError(t, raw.Verify(h, b))
+			assert.NoError(t, raw.Verify(request(h), b))
 			bare := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{strings.TrimPrefix(secret, "whsec_")}, Now: at(when)})
-			assert.NoError(t, bare.Verify(h, b))
+			assert.NoError(t, bare.Verify(request(h), b))
 		})
 	}
 }
@@ -49,7 +49,7 @@ func TestStandardWebhooksVectors(t *testing.T) {
 func TestStandardWebhooksSignatureList(t *testing.T) {
 	v := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{whsec}, Now: at(t0)})
 	good := http.Header{}
-	require.NoError(t, v.Sign(good, body))
+	require.NoError(t, v.Sign(request(good), body))
 	sig := good.Get("webhook-signature")
 	other := "v1," + base64.StdEncoding.EncodeToString(make([]byte, 32))
 
@@ -73,7 +73,7 @@ func TestStandardWebhooksSignatureList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := v.Verify(with(good, "webhook-signature", tt.sigs), body)
+			err := v.Verify(request(with(good, "webhook-signature", tt.sigs)), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -86,7 +86,7 @@ func TestStandardWebhooksSignatureList(t *testing.T) {
 func TestStandardWebhooksRejects(t *testing.T) {
 	v := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{whsec}, Now: at(t0)})
 	good := hdr("webhook-id", "msg_1")
-	require.NoError(t, v.Sign(good, body))
+	require.NoError(t, v.Sign(request(good), body))
 	require.Equal(t, "msg_1", good.Get("webhook-id"), "Sign keeps a given id")
 	flipped := append([]byte(nil), body...)
 	flipped[0] ^= 0x20
@@ -113,7 +113,7 @@ func TestStandardWebhooksRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.ErrorIs(t, v.Verify(tt.header, tt.body), tt.want)
+			assert.ErrorIs(t, v.Verify(request(tt.header), tt.body), tt.want)
 		})
 	}
 }
@@ -134,8 +134,8 @@ func TestStandardWebhooksTolerance(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{whsec}, Now: at(t0.Add(tt.skew))})
 			h := http.Header{}
-			require.NoError(t, s.Sign(h, body))
-			err := v.Verify(h, body)
+			require.NoError(t, s.Sign(request(h), body))
+			err := v.Verify(request(h), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -147,9 +147,9 @@ func TestStandardWebhooksTolerance(t *testing.T) {
 		wide := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{whsec}, Tolerance: time.Hour, Now: at(t0)})
 		s := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{whsec}, Now: at(t0.Add(-59 * time.Minute))})
 		h := http.Header{}
-		require.NoError(t, s.Sign(h, body))
-		assert.NoError(t, wide.Verify(h, body))
-		assert.ErrorIs(t, v.Verify(h, body), verify.ErrTooOld)
+		require.NoError(t, s.Sign(request(h), body))
+		assert.NoError(t, wide.Verify(request(h), body))
+		assert.ErrorIs(t, v.Verify(request(h), body), verify.ErrTooOld)
 	})
 }
 
@@ -172,8 +172,8 @@ func TestStandardWebhooksRotation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := http.Header{}
-			require.NoError(t, mustStandard(t, verify.StandardWebhooksConfig{Keys: [][]byte{tt.key}, Now: at(t0)}).Sign(h, body))
-			err := v.Verify(h, body)
+			require.NoError(t, mustStandard(t, verify.StandardWebhooksConfig{Keys: [][]byte{tt.key}, Now: at(t0)}).Sign(request(h), body))
+			err := v.Verify(request(h), body)
 			if tt.want == nil {
 				assert.NoError(t, err)
 			} else {
@@ -183,18 +183,18 @@ func TestStandardWebhooksRotation(t *testing.T) {
 	}
 	t.Run("a rotating sender signs with both", func(t *testing.T) {
 		h := http.Header{}
-		require.NoError(t, v.Sign(h, body))
+		require.NoError(t, v.Sign(request(h), body))
 		assert.Len(t, strings.Fields(h.Get("webhook-signature")), 2)
 		only := mustStandard(t, verify.StandardWebhooksConfig{Keys: [][]byte{newKey}, Now: at(t0)})
-		assert.NoError(t, only.Verify(h, body))
+		assert.NoError(t, only.Verify(request(h), body))
 	})
 }
 
 func TestStandardWebhooksSignGeneratesIDs(t *testing.T) {
 	v := mustStandard(t, verify.StandardWebhooksConfig{Secrets: []string{whsec}, Now: at(t0)})
 	a, b := http.Header{}, http.Header{}
-	require.NoError(t, v.Sign(a, body))
-	require.NoError(t, v.Sign(b, body))
+	require.NoError(t, v.Sign(request(a), body))
+	require.NoError(t, v.Sign(request(b), body))
 	assert.True(t, strings.HasPrefix(a.Get("webhook-id"), "msg_"))
 	assert.NotEqual(t, a.Get("webhook-id"), b.Get("webhook-id"))
 	assert.Equal(t, strconv.FormatInt(t0.Unix(), 10), a.Get("webhook-timestamp"))

@@ -25,8 +25,8 @@ func NewBearer(tokens ...string) (*Bearer, error) {
 
 // Verify checks the Authorization header. It wraps ErrMissing when there is no header or it
 // holds another scheme, ErrMalformed when it is empty, and ErrInvalid for an unknown token.
-func (b *Bearer) Verify(header http.Header, _ []byte) error {
-	tok, err := authorization(header, "Bearer")
+func (b *Bearer) Verify(r *http.Request, _ []byte) error {
+	tok, err := authorization(r.Header, "Bearer")
 	if err != nil {
 		return err
 	}
@@ -36,11 +36,14 @@ func (b *Bearer) Verify(header http.Header, _ []byte) error {
 	return nil
 }
 
-// Sign sets the Authorization header with the first token.
-func (b *Bearer) Sign(header http.Header, _ []byte) error {
-	header.Set("Authorization", "Bearer "+b.first)
+// Sign sets the Authorization header on r with the first token.
+func (b *Bearer) Sign(r *http.Request, _ []byte) error {
+	headerOf(r).Set("Authorization", "Bearer "+b.first)
 	return nil
 }
+
+// NeedsBody returns false: Bearer decides from the Authorization header alone.
+func (b *Bearer) NeedsBody() bool { return false }
 
 // String describes the verifier without its tokens.
 func (b *Bearer) String() string { return "bearer(" + plural(len(b.tokens), "token") + ")" }
@@ -73,8 +76,8 @@ func NewAPIKey(header string, keys ...string) (*APIKey, error) {
 
 // Verify checks the header. It wraps ErrMissing when it is absent, ErrMalformed when it is
 // empty, repeated or too long, and ErrInvalid for an unknown key.
-func (k *APIKey) Verify(header http.Header, _ []byte) error {
-	v, err := single(header, k.header)
+func (k *APIKey) Verify(r *http.Request, _ []byte) error {
+	v, err := single(r.Header, k.header)
 	if err != nil {
 		return err
 	}
@@ -84,11 +87,14 @@ func (k *APIKey) Verify(header http.Header, _ []byte) error {
 	return nil
 }
 
-// Sign sets the header to the first key.
-func (k *APIKey) Sign(header http.Header, _ []byte) error {
-	header.Set(k.header, k.first)
+// Sign sets the header on r to the first key.
+func (k *APIKey) Sign(r *http.Request, _ []byte) error {
+	headerOf(r).Set(k.header, k.first)
 	return nil
 }
+
+// NeedsBody returns false: APIKey decides from its header alone.
+func (k *APIKey) NeedsBody() bool { return false }
 
 // String describes the verifier without its keys.
 func (k *APIKey) String() string {

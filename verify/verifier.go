@@ -10,18 +10,38 @@ import (
 	"time"
 )
 
-// Verifier decides whether one delivery is authentic, from its headers and its raw body bytes
-// exactly as received. It returns nil for an authentic delivery and otherwise an error wrapping
-// one of the package's sentinel errors. Every Verifier in this package is safe for concurrent use.
+// Verifier decides whether one delivery is authentic, from the request's headers (and, for the
+// schemes that need them, its URL or peer address) and its raw body bytes exactly as received.
+// It returns nil for an authentic delivery and otherwise an error wrapping one of the package's
+// sentinel errors. Verify reads body, never r.Body, and does not modify r. Every Verifier in this
+// package is safe for concurrent use.
 type Verifier interface {
-	Verify(header http.Header, body []byte) error
+	Verify(r *http.Request, body []byte) error
 }
 
-// Signer is the sending side of a scheme: it sets on header exactly the headers the provider
-// would send with body. Signers replace any earlier value of the headers they set, so signing a
-// request twice leaves one set of credentials.
+// Signer is the sending side of a scheme: it sets on r exactly the credentials the provider
+// would send with body, as headers on r.Header or, for a URL token, in r.URL. Signers replace
+// any earlier value of what they set, so signing a request twice leaves one set of credentials.
+// A nil r.Header is replaced by an empty one.
 type Signer interface {
-	Sign(header http.Header, body []byte) error
+	Sign(r *http.Request, body []byte) error
+}
+
+// BodyNeeder is implemented by verifiers that can tell whether they read the body. A verifier
+// whose NeedsBody returns false decides from the request alone, so [Middleware] checks it before
+// it reads a single byte of the body, and passes it a nil body.
+type BodyNeeder interface {
+	NeedsBody() bool
+}
+
+// NeedsBody reports whether v needs the body to decide: false for Basic, Bearer, APIKey, JWT,
+// URLToken and IPAllowlist, and for All and Any when none of their parts needs it; true for HMAC
+// and StandardWebhooks, and for any Verifier that does not implement BodyNeeder.
+func NeedsBody(v Verifier) bool {
+	if b, ok := v.(BodyNeeder); ok {
+		return b.NeedsBody()
+	}
+	return true
 }
 
 // MaxHeaderLen is the longest credential header value accepted, in bytes. Longer values are
@@ -116,6 +136,14 @@ func (s digestSet) contains(candidate string) bool {
 		found |= subtle.ConstantTimeCompare(d[:], s[i][:])
 	}
 	return found == 1
+}
+
+// headerOf returns r.Header for a Signer to set, making it first when it is nil.
+func headerOf(r *http.Request) http.Header {
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	return r.Header
 }
 
 // plural formats counts in String methods.

@@ -42,6 +42,25 @@ func Body(tb testing.TB, f inspecthook.Fixture) []byte {
 	return eventstest.Body(tb, f)
 }
 
+// FixtureBody returns the bytes of provider's fixture stored in file, such as
+// FixtureBody(t, "safetyculture", "legacy_inspection_completed.json").
+func FixtureBody(tb testing.TB, provider, file string) []byte {
+	tb.Helper()
+	return Body(tb, Fixture(tb, provider, file))
+}
+
+// FixtureNames lists provider's fixture files, such as "v3_inspection_created.json", in index
+// order: the names Fixture and FixtureBody take.
+func FixtureNames(tb testing.TB, provider string) []string {
+	tb.Helper()
+	fixtures := Fixtures(tb, provider)
+	names := make([]string, len(fixtures))
+	for i, f := range fixtures {
+		names[i] = path.Base(f.File)
+	}
+	return names
+}
+
 // WantStatus is the status a receiver answers a fixture with when it is authentic and new: 200
 // for events, variants and unknown events; 422 for a bad body missing a required field; 400 for
 // any other bad body.
@@ -55,26 +74,29 @@ func WantStatus(f inspecthook.Fixture) int {
 	return http.StatusBadRequest
 }
 
-// NewRequest returns the POST a provider would send to target with body: JSON content type and
-// the headers signer sets. A nil signer sends the body unsigned.
+// NewRequest returns the POST a provider would send to target (a path such as
+// "/webhooks/record360", or a URL) with body: JSON content type and the credentials signer sets
+// (headers, or a token in the URL). A nil signer sends the body unsigned. Like
+// httptest.NewRequest, the request comes from 192.0.2.1.
 func NewRequest(tb testing.TB, target string, body []byte, signer verify.Signer) *http.Request {
 	tb.Helper()
 	r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("User-Agent", "inspecthook-webhooktest")
 	if signer != nil {
-		if err := signer.Sign(r.Header, body); err != nil {
+		if err := signer.Sign(r, body); err != nil {
 			tb.Fatalf("webhooktest: signing: %v", err)
 		}
 	}
 	return r
 }
 
-// Replay sends body, signed with signer, into h and returns the response.
-func Replay(tb testing.TB, h http.Handler, body []byte, signer verify.Signer) *httptest.ResponseRecorder {
+// Replay sends body, signed with signer, to target on h (a Receiver, or a mux that routes
+// target to one) and returns the response.
+func Replay(tb testing.TB, h http.Handler, target string, body []byte, signer verify.Signer) *httptest.ResponseRecorder {
 	tb.Helper()
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, NewRequest(tb, "/", body, signer))
+	h.ServeHTTP(w, NewRequest(tb, target, body, signer))
 	return w
 }
 
@@ -85,18 +107,18 @@ type Result struct {
 	Body    string
 }
 
-// ReplayAll replays every fixture of provider into h, each signed with signer, checks each
-// status against WantStatus, and returns the results in index order. Some variants repeat the
-// event of another fixture: the receiver answers those 200 as duplicates without calling the
-// handler again.
-func ReplayAll(t *testing.T, h http.Handler, provider string, signer verify.Signer) []Result {
-	t.Helper()
+// ReplayAll replays every fixture of provider to target on h, each signed with signer, checks
+// each status against WantStatus, and returns the results in index order. Some variants repeat
+// the event of another fixture: the receiver answers those 200 as duplicates without calling
+// the handler again.
+func ReplayAll(tb testing.TB, h http.Handler, target, provider string, signer verify.Signer) []Result {
+	tb.Helper()
 	var results []Result
-	for _, f := range Fixtures(t, provider) {
-		w := Replay(t, h, Body(t, f), signer)
+	for _, f := range Fixtures(tb, provider) {
+		w := Replay(tb, h, target, Body(tb, f), signer)
 		results = append(results, Result{Fixture: f, Status: w.Code, Body: w.Body.String()})
 		if want := WantStatus(f); w.Code != want {
-			t.Errorf("%s (%s): status %d, want %d: %s", f.File, f.Kind, w.Code, want, w.Body.String())
+			tb.Errorf("%s (%s): status %d, want %d: %s", f.File, f.Kind, w.Code, want, w.Body.String())
 		}
 	}
 	return results
@@ -115,7 +137,7 @@ func Send(ctx context.Context, client *http.Client, url string, body []byte, sig
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("User-Agent", "inspecthook-webhooktest")
 	if signer != nil {
-		if err := signer.Sign(r.Header, body); err != nil {
+		if err := signer.Sign(r, body); err != nil {
 			return nil, fmt.Errorf("webhooktest: signing: %w", err)
 		}
 	}
@@ -135,17 +157,17 @@ type Calls[T any] struct {
 	err        error
 }
 
-// Record registers a handler for key on rx that records every call and returns nil (or the
-// error set with Fail), and returns the record.
-func Record[T any](rx *receiver.Receiver, key events.Event[T]) *Calls[T] {
+// Record registers a handler for ev on reg (a *receiver.Receiver or *receiver.Router) that
+// records every call and returns nil (or the error set with Fail), and returns the record.
+func Record[T any](reg receiver.Registrar, ev events.Event[T]) *Calls[T] {
 	c := &Calls[T]{}
-	receiver.Handle(rx, key, c.Handle)
+	receiver.Handle(reg, ev, c.Handle)
 	return c
 }
 
 // Handle is the recording handler, for registering by hand.
 func (c *Calls[T]) Handle(ctx context.Context, payload *T) error {
-	d, _ := receiver.FromContext(ctx)
+	d := receiver.FromContext(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.payloads = append(c.payloads, payload)

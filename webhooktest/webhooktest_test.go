@@ -3,6 +3,7 @@ package webhooktest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,7 +57,7 @@ func TestReplayAllProviders(t *testing.T) {
 			defer rx.Close()
 			var unknown int
 			receiver.HandleUnknown(rx, func(context.Context, *events.Envelope) error { unknown++; return nil })
-			results := webhooktest.ReplayAll(t, rx, tt.provider.Name(), tt.auth)
+			results := webhooktest.ReplayAll(t, rx, "/", tt.provider.Name(), tt.auth)
 			assert.Len(t, results, len(webhooktest.Fixtures(t, tt.provider.Name())))
 			assert.Positive(t, unknown, "no handler is registered: every new event reaches the fallback")
 
@@ -65,7 +66,7 @@ func TestReplayAllProviders(t *testing.T) {
 			require.NoError(t, err)
 			defer rx2.Close()
 			for _, f := range webhooktest.Fixtures(t, tt.provider.Name()) {
-				assert.Equal(t, http.StatusUnauthorized, webhooktest.Replay(t, rx2, webhooktest.Body(t, f), nil).Code, f.File)
+				assert.Equal(t, http.StatusUnauthorized, webhooktest.Replay(t, rx2, "/", webhooktest.Body(t, f), nil).Code, f.File)
 			}
 		})
 	}
@@ -81,10 +82,10 @@ func TestRecord(t *testing.T) {
 
 	body := webhooktest.Body(t, webhooktest.Fixture(t, "record360", "v3_inspection_created.json"))
 	calls.Fail(errors.New("temporarily down"))
-	assert.Equal(t, 500, webhooktest.Replay(t, rx, body, auth).Code)
+	assert.Equal(t, 500, webhooktest.Replay(t, rx, "/", body, auth).Code)
 	calls.Fail(nil)
-	assert.Equal(t, 200, webhooktest.Replay(t, rx, body, auth).Code, "the retry is processed")
-	assert.Equal(t, 200, webhooktest.Replay(t, rx, body, auth).Code, "then it is a duplicate")
+	assert.Equal(t, 200, webhooktest.Replay(t, rx, "/", body, auth).Code, "the retry is processed")
+	assert.Equal(t, 200, webhooktest.Replay(t, rx, "/", body, auth).Code, "then it is a duplicate")
 
 	assert.Equal(t, 2, calls.Len())
 	require.NotNil(t, calls.Last())
@@ -100,7 +101,7 @@ func TestNewRequestSigns(t *testing.T) {
 	r := webhooktest.NewRequest(t, "/hook", body, sc)
 	assert.Equal(t, http.MethodPost, r.Method)
 	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
-	assert.NoError(t, sc.Verify(r.Header, body))
+	assert.NoError(t, sc.Verify(r, body))
 	got, err := io.ReadAll(r.Body)
 	require.NoError(t, err)
 	assert.Equal(t, body, got)
@@ -144,4 +145,48 @@ func TestWantStatus(t *testing.T) {
 			assert.Equal(t, tt.want, webhooktest.WantStatus(tt.f))
 		})
 	}
+}
+
+// TestReplayToAMuxRoute replays into a mux, so the route and a token in the URL count.
+func TestReplayToAMuxRoute(t *testing.T) {
+	tok, err := verify.NewURLToken(verify.URLTokenConfig{PathValue: "token", Tokens: []string{"url-secret"}})
+	require.NoError(t, err)
+	rx, err := receiver.New(record360.Provider(), receiver.Config{Verifier: tok, Logger: webhooktest.Logger(t)})
+	require.NoError(t, err)
+	defer rx.Close()
+	calls := webhooktest.Record(rx, record360.InspectionCreated)
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/record360/{token}", rx)
+
+	body := webhooktest.FixtureBody(t, "record360", "v3_inspection_created.json")
+	assert.Equal(t, http.StatusOK, webhooktest.Replay(t, mux, "/webhooks/record360/", body, tok).Code)
+	assert.Equal(t, 1, calls.Len())
+	assert.Equal(t, http.StatusNotFound, webhooktest.Replay(t, mux, "/elsewhere/", body, tok).Code, "the route counts")
+	assert.Equal(t, http.StatusUnauthorized, webhooktest.Replay(t, mux, "/webhooks/record360/guess", body, nil).Code)
+}
+
+func TestFixtureNamesAndBody(t *testing.T) {
+	names := webhooktest.FixtureNames(t, "record360")
+	require.Len(t, names, len(webhooktest.Fixtures(t, "record360")))
+	assert.Contains(t, names, "v3_inspection_created.json")
+	for _, n := range names {
+		assert.NotContains(t, n, "/", "names are what Fixture takes")
+		assert.Equal(t, webhooktest.Body(t, webhooktest.Fixture(t, "record360", n)), webhooktest.FixtureBody(t, "record360", n))
+	}
+}
+
+// recordingTB captures what is logged to it.
+type recordingTB struct {
+	testing.TB
+	lines []string
+}
+
+func (r *recordingTB) Log(args ...any) { r.lines = append(r.lines, fmt.Sprint(args...)) }
+
+func TestLoggerWritesToTheTest(t *testing.T) {
+	tb := &recordingTB{TB: t}
+	webhooktest.Logger(tb).Info("webhook delivery", "status", 200)
+	require.Len(t, tb.lines, 1)
+	assert.Contains(t, tb.lines[0], "msg=\"webhook delivery\" status=200")
+	assert.NotContains(t, tb.lines[0], "\n")
 }

@@ -1,19 +1,28 @@
 // Package eventstest checks an events.Provider against a fixture corpus: the conformance suite
 // every provider package of inspecthook runs, usable for a provider of your own.
 //
-// Corpus runs the completeness checks (every key has exactly one "event" fixture, every fixture
-// decodes as its index entry says); Seed and Decode make a fuzz target:
+// Corpus runs the completeness checks (every event type the provider lists in EventTypes has
+// exactly one "event" fixture, every fixture decodes as its index entry says, every rejection is
+// answered with a clean events.Message); Seed and Decode make a fuzz target:
 //
 //	func FuzzDecode(f *testing.F) {
 //		eventstest.Seed(f, fixtures)
-//		f.Fuzz(func(t *testing.T, body []byte) { eventstest.Decode(t, provider, keys, body) })
+//		f.Fuzz(func(t *testing.T, body []byte) { eventstest.Decode(t, provider, body) })
 //	}
+//
+// The lists come from the provider itself, so a test never repeats them. What the suite cannot
+// see from an event type's name is its payload's Go type: it checks that every event type always
+// decodes to one pointer type, and leaves the rest to events.Register, which declares an event
+// and routes its payload type in one call.
 package eventstest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -22,39 +31,12 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 )
 
-// Sentinels maps the error names used in index.json to the events sentinels.
-var Sentinels = map[string]error{
+// sentinels maps the error names used in index.json to the events sentinels.
+var sentinels = map[string]error{
 	"ErrNotJSON": events.ErrNotJSON,
 	"ErrShape":   events.ErrShape,
 	"ErrNoType":  events.ErrNoType,
 	"ErrInvalid": events.ErrInvalid,
-}
-
-// KeyCheck is one key of a provider, erased of its payload type so keys of different payloads
-// fit in one list. Build it with Key.
-type KeyCheck struct {
-	name    string
-	payload func(*events.Envelope) bool
-}
-
-// Key returns the check for k: an envelope passes when k.Payload reads its payload.
-func Key[T any](k events.Event[T]) KeyCheck {
-	return KeyCheck{name: k.Name(), payload: func(e *events.Envelope) bool {
-		_, ok := k.Payload(e)
-		return ok
-	}}
-}
-
-// Keys is every key of a provider, by event type.
-type Keys map[string]KeyCheck
-
-// KeysOf builds Keys.
-func KeysOf(checks ...KeyCheck) Keys {
-	keys := make(Keys, len(checks))
-	for _, c := range checks {
-		keys[c.name] = c
-	}
-	return keys
 }
 
 // Load reads the index of a provider's fixtures, failing the test when it cannot.
@@ -80,16 +62,21 @@ func Body(tb testing.TB, f inspecthook.Fixture) []byte {
 	return b
 }
 
-// Corpus checks p against its fixtures: the keys are exactly p.EventTypes(); each has exactly one
-// fixture of kind "event"; every "event" and "variant" fixture decodes with no error to its
-// event type and version, with the key's payload type; every "unknown" fixture decodes with no
-// payload; every "bad" fixture fails with its named sentinel and no other (with ErrInvalid, the
-// envelope comes back too); Decode leaves its input as it was; and decoding every fixture from
-// several goroutines at once gives the same results. It returns the envelopes of the fixtures that decoded, by file, for
-// further checks.
-func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.Fixture) map[string]*events.Envelope {
+// Corpus checks p against its fixtures: p.EventTypes() is sorted and each of its event types
+// has exactly one fixture of kind "event"; every "event" and "variant" fixture decodes with no
+// error to its event type and version, with a payload, and every fixture of one event type to
+// the same payload type; every "unknown" fixture decodes with no payload, to a type EventTypes
+// does not list; every "bad" fixture fails with its named sentinel and no other (with
+// ErrInvalid, the envelope comes back too), and neither its events.Message nor its error text
+// quotes the body; Decode leaves its input as it was; and decoding every fixture from several
+// goroutines at once gives the same results. It returns the envelopes of the fixtures that
+// decoded, by file, for further checks.
+func Corpus(t *testing.T, p events.Provider, fixtures []inspecthook.Fixture) map[string]*events.Envelope {
 	t.Helper()
 	types := p.EventTypes()
+	if !slices.IsSorted(types) {
+		t.Errorf("EventTypes is not sorted: %q", types)
+	}
 	eventFixtures := map[string]int{}
 	for _, f := range fixtures {
 		if f.Kind == inspecthook.KindEvent {
@@ -97,25 +84,18 @@ func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.F
 		}
 	}
 	for _, name := range types {
-		if _, ok := keys[name]; !ok {
-			t.Errorf("EventTypes lists %s, which has no KeyCheck", name)
-		}
 		if n := eventFixtures[name]; n != 1 {
 			t.Errorf("%s has %d fixtures of kind event, want 1", name, n)
 		}
 	}
-	for name := range keys {
-		if !slices.Contains(types, name) {
-			t.Errorf("KeyCheck for %s, which EventTypes does not list", name)
-		}
-	}
 	for name := range eventFixtures {
 		if !slices.Contains(types, name) {
-			t.Errorf("event fixture for %s, which has no key", name)
+			t.Errorf("event fixture for %s, which EventTypes does not list", name)
 		}
 	}
 
 	decoded := map[string]*events.Envelope{}
+	payloadTypes := map[string]reflect.Type{}
 	for _, f := range fixtures {
 		t.Run(f.File, func(t *testing.T) {
 			body := Body(t, f)
@@ -125,7 +105,7 @@ func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.F
 				t.Fatal("Decode modified its input")
 			}
 			if f.Kind == inspecthook.KindBad {
-				checkBad(t, f, env, err)
+				checkBad(t, p, f, body, env, err)
 				return
 			}
 			if err != nil {
@@ -138,9 +118,15 @@ func Corpus(t *testing.T, p events.Provider, keys Keys, fixtures []inspecthook.F
 			}
 			switch f.Kind {
 			case inspecthook.KindEvent, inspecthook.KindVariant:
-				if k, ok := keys[f.Event]; !ok || !k.payload(env) {
-					t.Errorf("payload %T is not the %s key's", env.Payload, f.Event)
+				if !env.Known() || !slices.Contains(types, env.Type) {
+					t.Errorf("%s decoded with payload %T; EventTypes lists it: %t", env.Type, env.Payload, slices.Contains(types, env.Type))
+					return
 				}
+				pt := reflect.TypeOf(env.Payload)
+				if prev, ok := payloadTypes[env.Type]; ok && prev != pt {
+					t.Errorf("%s decoded to %v here and %v in another fixture", env.Type, pt, prev)
+				}
+				payloadTypes[env.Type] = pt
 			case inspecthook.KindUnknown:
 				if env.Known() || slices.Contains(types, env.Type) {
 					t.Errorf("unknown fixture decoded as known %s with %T", env.Type, env.Payload)
@@ -191,16 +177,16 @@ func concurrent(t *testing.T, p events.Provider, fixtures []inspecthook.Fixture,
 	}
 }
 
-func checkBad(t *testing.T, f inspecthook.Fixture, env *events.Envelope, err error) {
+func checkBad(t *testing.T, p events.Provider, f inspecthook.Fixture, body []byte, env *events.Envelope, err error) {
 	t.Helper()
-	want, ok := Sentinels[f.Error]
+	want, ok := sentinels[f.Error]
 	if !ok {
 		t.Fatalf("index names unknown sentinel %q", f.Error)
 	}
 	if !errors.Is(err, want) {
 		t.Fatalf("error %v, want %s", err, f.Error)
 	}
-	for name, other := range Sentinels {
+	for name, other := range sentinels {
 		if other != want && errors.Is(err, other) {
 			t.Errorf("error %v also wraps %s", err, name)
 		}
@@ -213,6 +199,106 @@ func checkBad(t *testing.T, f inspecthook.Fixture, env *events.Envelope, err err
 		t.Errorf("no envelope with %v", err)
 	case want == events.ErrInvalid && !errors.As(err, &verr):
 		t.Errorf("%v is not a *events.ValidationError", err)
+	}
+	checkMessage(t, p, err)
+	checkNoQuote(t, p, body, err)
+}
+
+// messageGrammar is every message events.Message gives for a decoding error.
+var messageGrammar = regexp.MustCompile(`^(body is not valid JSON|body is not this provider's shape|no event type in the body|` +
+	`field [A-Za-z0-9_.-]+ has the wrong JSON type|` +
+	`required fields? missing(: [A-Za-z0-9_.-]+(, [A-Za-z0-9_.-]+)*(, and [0-9]+ more)?)?)$`)
+
+// checkMessage checks the message a sender is answered with for err: one of Message's forms,
+// with no Go type or decoder text, naming the field at fault when the error has one.
+func checkMessage(t testing.TB, p events.Provider, err error) {
+	t.Helper()
+	msg := events.Message(err)
+	if !messageGrammar.MatchString(msg) {
+		t.Errorf("Message %q (for %v) is not one of the documented forms", msg, err)
+	}
+	for _, word := range []string{p.Name() + ".", "events.", "want ", "string", "struct", "json", "Go ", "unmarshal", "cannot", `"`} {
+		if strings.Contains(msg, word) {
+			t.Errorf("Message %q contains %q", msg, word)
+		}
+	}
+	var (
+		field *events.FieldError
+		verr  *events.ValidationError
+	)
+	switch {
+	case errors.As(err, &field) && field.Path != "":
+		if !strings.Contains(msg, " "+field.Path+" ") {
+			t.Errorf("Message %q does not name the field %s", msg, field.Path)
+		}
+	case errors.As(err, &verr):
+		for _, f := range verr.Fields[:min(len(verr.Fields), 8)] {
+			if !strings.Contains(msg, f) {
+				t.Errorf("Message %q does not name the missing field %s", msg, f)
+			}
+		}
+	}
+}
+
+// checkNoQuote checks that neither the message nor the error's text quotes a string of the body
+// (six bytes or more). The event types the provider lists are left out of the text first:
+// errors may name the routed type.
+func checkNoQuote(t testing.TB, p events.Provider, body []byte, err error) {
+	t.Helper()
+	msg, text := events.Message(err), err.Error()
+	types := p.EventTypes()
+	slices.SortFunc(types, func(a, b string) int { return len(b) - len(a) }) // longest first
+	for _, name := range types {
+		text = strings.ReplaceAll(text, name, "")
+	}
+	for _, s := range stringValues(body) {
+		switch {
+		case len(s) < 6:
+		case strings.Contains(msg, s):
+			t.Errorf("Message %q quotes the body's %q", msg, s)
+		case strings.Contains(text, s):
+			t.Errorf("error %q quotes the body's %q", err, s)
+		}
+	}
+}
+
+// stringValues returns the strings of a JSON body that are values, not member names; none for a
+// body that is not valid JSON.
+func stringValues(body []byte) []string {
+	if !json.Valid(body) {
+		return nil
+	}
+	var values []string
+	var inObject []bool // per open container: an object, where names and values alternate
+	var nameNext []bool
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil { // io.EOF at the end
+			return values
+		}
+		top := len(inObject) - 1
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				if top >= 0 && inObject[top] {
+					nameNext[top] = true // the container is the value of a member
+				}
+				inObject = append(inObject, v == '{')
+				nameNext = append(nameNext, v == '{')
+			default:
+				inObject, nameNext = inObject[:top], nameNext[:top]
+			}
+			continue
+		case string:
+			if top < 0 || !inObject[top] || !nameNext[top] {
+				values = append(values, v)
+			}
+		}
+		if top >= 0 && inObject[top] {
+			nameNext[top] = !nameNext[top]
+		}
 	}
 }
 
@@ -230,6 +316,10 @@ func checkEnvelope(t testing.TB, p events.Provider, body []byte, env *events.Env
 		t.Errorf("Type %q, Types %q", env.Type, env.Types)
 	case env.IdempotencyKey == "":
 		t.Errorf("no idempotency key")
+	case len(env.IdempotencyKey) > events.MaxKeyLen:
+		t.Errorf("idempotency key of %d bytes, more than events.MaxKeyLen", len(env.IdempotencyKey))
+	case env.Payload != nil && reflect.TypeOf(env.Payload).Kind() != reflect.Pointer:
+		t.Errorf("payload %T is not a pointer", env.Payload)
 	}
 }
 
@@ -243,10 +333,11 @@ func Seed(f *testing.F, fixtures []inspecthook.Fixture) {
 
 // Decode decodes one fuzzed body and checks the invariants that hold for any input: no panic; no
 // change to the input; an error wraps one of the four sentinels (ErrInvalid with its envelope,
-// any other with none); a success
-// keeps the body, names the provider and a type, has an idempotency key, and has a payload of
-// the key's type exactly when the type has a key. It returns what Decode returned.
-func Decode(t testing.TB, p events.Provider, keys Keys, body []byte) (*events.Envelope, error) {
+// any other with none) and is answered with one of events.Message's forms; a success keeps the
+// body, names the provider and a type, has an idempotency key of at most events.MaxKeyLen
+// bytes, and has a payload exactly when EventTypes lists its type. It returns what Decode
+// returned.
+func Decode(t testing.TB, p events.Provider, body []byte) (*events.Envelope, error) {
 	t.Helper()
 	original := bytes.Clone(body)
 	env, err := p.Decode(body)
@@ -255,7 +346,7 @@ func Decode(t testing.TB, p events.Provider, keys Keys, body []byte) (*events.En
 	}
 	if err != nil {
 		wraps := false
-		for _, s := range Sentinels {
+		for _, s := range sentinels {
 			wraps = wraps || errors.Is(err, s)
 		}
 		if !wraps {
@@ -269,21 +360,23 @@ func Decode(t testing.TB, p events.Provider, keys Keys, body []byte) (*events.En
 		case !invalid && env != nil:
 			t.Fatalf("envelope returned with %v", err)
 		}
+		checkMessage(t, p, err)
 		return env, err
 	}
 	checkEnvelope(t, p, body, env)
-	k, known := keys[env.Type]
-	if known != env.Known() || (known && !k.payload(env)) {
-		t.Fatalf("payload %T for type %q", env.Payload, env.Type)
+	if known := slices.Contains(p.EventTypes(), env.Type); known != env.Known() {
+		t.Fatalf("payload %T for type %q, which EventTypes lists: %t", env.Payload, env.Type, known)
 	}
 	return env, nil
 }
 
 // Reject decodes body, which p must reject with want, and checks what every rejection holds:
-// the error wraps want and starts with the provider's name; with ErrInvalid it is a
-// *ValidationError and the envelope comes back with the body in Raw, a type and an idempotency
-// key; with any other sentinel there is no envelope. It returns the envelope and the validation
-// error (both nil unless want is ErrInvalid) for further checks.
+// the error wraps want and starts with the provider's name; events.Message answers it with one
+// of its forms, naming the field at fault, quoting nothing of the body, and the error's text
+// quotes nothing of it either; with ErrInvalid it is a *ValidationError and the envelope comes
+// back with the body in Raw, a type and an idempotency key; with any other sentinel there is no
+// envelope. It returns the envelope and the validation error (both nil unless want is
+// ErrInvalid) for further checks.
 func Reject(t testing.TB, p events.Provider, body []byte, want error) (*events.Envelope, *events.ValidationError) {
 	t.Helper()
 	env, err := p.Decode(body)
@@ -293,6 +386,8 @@ func Reject(t testing.TB, p events.Provider, body []byte, want error) (*events.E
 	if prefix := p.Name() + ": "; !strings.HasPrefix(err.Error(), prefix) {
 		t.Errorf("error %q does not start with %q", err, prefix)
 	}
+	checkMessage(t, p, err)
+	checkNoQuote(t, p, body, err)
 	if want != events.ErrInvalid {
 		if env != nil {
 			t.Errorf("envelope returned with %v", err)

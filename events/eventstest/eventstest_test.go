@@ -3,6 +3,7 @@ package eventstest_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,8 +43,6 @@ func (r *recorder) run(f func()) {
 
 type thing struct{ Name string }
 
-var thingCreated = events.NewEvent[thing]("acme", "thing.created")
-
 // fake is a provider whose Decode returns what the test sets.
 type fake struct {
 	env *events.Envelope
@@ -59,7 +58,6 @@ func TestDecodeCatchesBrokenProviders(t *testing.T) {
 	good := func() *events.Envelope {
 		return &events.Envelope{Provider: "acme", Type: "thing.created", IdempotencyKey: "acme:1", Raw: body, Payload: &thing{}}
 	}
-	keys := eventstest.KeysOf(eventstest.Key(thingCreated))
 	tests := []struct {
 		name   string
 		p      fake
@@ -75,21 +73,26 @@ func TestDecodeCatchesBrokenProviders(t *testing.T) {
 		{"no type", fake{env: func() *events.Envelope { e := good(); e.Type = ""; return e }()}, true},
 		{"no idempotency key", fake{env: func() *events.Envelope { e := good(); e.IdempotencyKey = ""; return e }()}, true},
 		{"known type, no payload", fake{env: func() *events.Envelope { e := good(); e.Payload = nil; return e }()}, true},
-		{"payload of another type", fake{env: func() *events.Envelope { e := good(); e.Payload = &struct{}{}; return e }()}, true},
+		{"payload not a pointer", fake{env: func() *events.Envelope { e := good(); e.Payload = thing{}; return e }()}, true},
+		{"key longer than MaxKeyLen", fake{env: func() *events.Envelope {
+			e := good()
+			e.IdempotencyKey = "acme:" + strings.Repeat("x", events.MaxKeyLen)
+			return e
+		}()}, true},
 		{"unknown type with a payload", fake{env: func() *events.Envelope { e := good(); e.Type = "thing.deleted"; return e }()}, true},
 		{"nil envelope, nil error", fake{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recorder{TB: t}
-			r.run(func() { eventstest.Decode(r, tt.p, keys, body) })
+			r.run(func() { eventstest.Decode(r, tt.p, body) })
 			assert.Equal(t, tt.broken, len(r.failures) > 0, "failures: %q", r.failures)
 		})
 	}
 }
 
 func TestRejectCatchesBrokenProviders(t *testing.T) {
-	body := []byte(`{"type":"thing.created"}`)
+	body := []byte(`{"type":"thing.created","note":"secret-token"}`)
 	invalid := &events.ValidationError{Fields: []string{"id"}}
 	withBody := &events.Envelope{Provider: "acme", Type: "thing.created", IdempotencyKey: "acme:x", Raw: body}
 	tests := []struct {
@@ -106,6 +109,10 @@ func TestRejectCatchesBrokenProviders(t *testing.T) {
 		{"invalid without the envelope", fake{err: fmt.Errorf("acme: %w", invalid)}, events.ErrInvalid, true},
 		{"invalid, not a ValidationError", fake{env: withBody, err: fmt.Errorf("acme: %w", events.ErrInvalid)}, events.ErrInvalid, true},
 		{"accepted", fake{env: withBody}, events.ErrShape, true},
+		{"field error with its path", fake{err: fmt.Errorf("acme: %w", &events.FieldError{Path: "data.note", JSONType: "object"})}, events.ErrShape, false},
+		{"error names a routed type", fake{err: fmt.Errorf("acme: thing.created: %w", events.ErrShape)}, events.ErrShape, false},
+		{"error quotes the body", fake{err: fmt.Errorf("acme: %w: note is secret-token", events.ErrShape)}, events.ErrShape, true},
+		{"field error with a path Message cannot show", fake{err: fmt.Errorf("acme: %w", &events.FieldError{Path: "data.no te"})}, events.ErrShape, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,7 +21,8 @@ type provider struct{}
 
 func (provider) Name() string { return Name }
 
-func (provider) EventTypes() []string { return routes.Names() }
+// EventTypes returns the eventCodes this package declares an event for, sorted.
+func (provider) EventTypes() []string { return registry.Names() }
 
 // probe records which of the Sight fields a body carries, to tell a Sight delivery from any
 // other JSON object.
@@ -56,19 +57,24 @@ func (provider) Decode(body []byte) (*events.Envelope, error) {
 	if s.EventCode == "" {
 		return nil, fmt.Errorf("inspectorio: %w: eventCode is missing or empty", events.ErrNoType)
 	}
+	typ := routedCode(s.EventCode)
+	types := []string{typ}
+	if typ != s.EventCode {
+		types = append(types, s.EventCode) // the code as sent, when its case differs
+	}
 	env := &events.Envelope{
 		Provider:       Name,
 		Version:        VersionSight,
 		ID:             s.MessageID.String(),
-		Type:           s.EventCode,
-		Types:          []string{s.EventCode},
+		Type:           typ,
+		Types:          types,
 		IdempotencyKey: events.IDKey(Name, s.MessageID, body),
 		Raw:            body,
 	}
 	invalid := events.Validate(&s)
-	payload, err := routes.Decode(s.EventCode, body)
+	payload, err := registry.Decode(typ, body)
 	if err != nil && !errors.Is(err, events.ErrInvalid) {
-		return nil, fmt.Errorf("inspectorio: %w", err)
+		return nil, fmt.Errorf("inspectorio: %s: %w", typ, err)
 	}
 	env.Payload = payload
 	if err := events.JoinInvalid(nil, invalid, err); err != nil {

@@ -16,7 +16,10 @@ func TestProvider(t *testing.T) {
 	p := inspectorio.Provider()
 	assert.Equal(t, "inspectorio", p.Name())
 	assert.Equal(t, inspectorio.Name, p.Name())
-	assert.Equal(t, []string{"report.created", "report.file_ready"}, p.EventTypes())
+	for _, code := range p.EventTypes() {
+		assert.Equal(t, strings.ToLower(code), code, "event codes are declared in lowercase, so that any case matches them")
+	}
+	assert.Contains(t, p.EventTypes(), inspectorio.CodeReportFileReady)
 	assert.Equal(t, inspectorio.CodeReportFileReady, inspectorio.ReportFileReady.Name())
 	assert.Equal(t, "inspectorio/report.created", inspectorio.ReportCreated.String())
 }
@@ -25,14 +28,14 @@ func TestProvider(t *testing.T) {
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		file    string
-		key     events.Event[inspectorio.Report]
+		event   events.Event[inspectorio.Report]
 		want    inspectorio.Report
 		envID   string
 		idemKey string
 	}{
 		{
-			file: "sight_report_created.json",
-			key:  inspectorio.ReportCreated,
+			file:  "sight_report_created.json",
+			event: inspectorio.ReportCreated,
 			want: inspectorio.Report{
 				MessageID: "wh-638ce960-1231-11e9-a15d-d1c47c8f7593",
 				EventCode: "report.created",
@@ -43,8 +46,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-638ce960-1231-11e9-a15d-d1c47c8f7593",
 		},
 		{
-			file: "sight_report_file_ready.json",
-			key:  inspectorio.ReportFileReady,
+			file:  "sight_report_file_ready.json",
+			event: inspectorio.ReportFileReady,
 			want: inspectorio.Report{
 				MessageID: "wh-9b0f4d22-1232-11e9-8c1e-0242ac120002",
 				EventCode: "report.file_ready",
@@ -55,8 +58,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-9b0f4d22-1232-11e9-8c1e-0242ac120002",
 		},
 		{
-			file: "variant_event_name_reworded.json",
-			key:  inspectorio.ReportCreated,
+			file:  "variant_event_name_reworded.json",
+			event: inspectorio.ReportCreated,
 			want: inspectorio.Report{
 				MessageID: "wh-71d6a3b0-5e2f-11ee-9d4b-0242ac120003",
 				EventCode: "report.created",
@@ -67,8 +70,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-71d6a3b0-5e2f-11ee-9d4b-0242ac120003",
 		},
 		{
-			file: "variant_resource_id_string.json",
-			key:  inspectorio.ReportFileReady,
+			file:  "variant_resource_id_string.json",
+			event: inspectorio.ReportFileReady,
 			want: inspectorio.Report{
 				MessageID: "wh-0c7e5b14-5e30-11ee-9d4b-0242ac120003",
 				EventCode: "report.file_ready",
@@ -79,8 +82,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-0c7e5b14-5e30-11ee-9d4b-0242ac120003",
 		},
 		{
-			file: "variant_message_id_number.json",
-			key:  inspectorio.ReportCreated,
+			file:  "variant_message_id_number.json",
+			event: inspectorio.ReportCreated,
 			want: inspectorio.Report{
 				MessageID: "7730041",
 				EventCode: "report.created",
@@ -94,8 +97,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:7730041",
 		},
 		{
-			file: "variant_extra_fields.json",
-			key:  inspectorio.ReportCreated,
+			file:  "variant_extra_fields.json",
+			event: inspectorio.ReportCreated,
 			want: inspectorio.Report{
 				MessageID: "wh-3f1a9c88-8a41-11ef-b864-0242ac120002",
 				EventCode: "report.created",
@@ -106,8 +109,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-3f1a9c88-8a41-11ef-b864-0242ac120002",
 		},
 		{
-			file: "variant_time_fields.json",
-			key:  inspectorio.ReportFileReady,
+			file:  "variant_time_fields.json",
+			event: inspectorio.ReportFileReady,
 			want: inspectorio.Report{
 				MessageID: "wh-5aa0c7e2-8a42-11ef-b864-0242ac120002",
 				EventCode: "report.file_ready",
@@ -118,8 +121,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-5aa0c7e2-8a42-11ef-b864-0242ac120002",
 		},
 		{
-			file: "variant_nulls.json",
-			key:  inspectorio.ReportCreated,
+			file:  "variant_nulls.json",
+			event: inspectorio.ReportCreated,
 			want: inspectorio.Report{
 				MessageID: "wh-8e2d6f10-8a42-11ef-b864-0242ac120002",
 				EventCode: "report.created",
@@ -130,8 +133,8 @@ func TestGolden(t *testing.T) {
 			idemKey: "inspectorio:wh-8e2d6f10-8a42-11ef-b864-0242ac120002",
 		},
 		{
-			file: "variant_non_ascii.json",
-			key:  inspectorio.ReportCreated,
+			file:  "variant_non_ascii.json",
+			event: inspectorio.ReportCreated,
 			want: inspectorio.Report{
 				MessageID: "wh-a41c2e76-8a42-11ef-b864-0242ac120002",
 				EventCode: "report.created",
@@ -151,21 +154,21 @@ func TestGolden(t *testing.T) {
 			assert.Equal(t, inspectorio.Name, env.Provider)
 			assert.Equal(t, inspectorio.VersionSight, env.Version)
 			assert.Equal(t, tt.envID, env.ID)
-			assert.Equal(t, tt.key.Name(), env.Type)
-			assert.Equal(t, []string{tt.key.Name()}, env.Types)
+			assert.Equal(t, tt.event.Name(), env.Type)
+			assert.Equal(t, []string{tt.event.Name()}, env.Types)
 			assert.True(t, env.Time.IsZero(), "Sight sends no timestamp")
 			assert.Empty(t, env.Time.Raw)
 			assert.Equal(t, tt.idemKey, env.IdempotencyKey)
 			assert.Equal(t, body, env.Raw)
 			assert.True(t, env.Known())
 
-			got, ok := tt.key.Payload(env)
+			got, ok := tt.event.Payload(env)
 			require.True(t, ok)
 			assert.Equal(t, tt.want, *got)
 
-			// The other key does not match.
+			// The other event does not match.
 			other := inspectorio.ReportCreated
-			if tt.key == inspectorio.ReportCreated {
+			if tt.event == inspectorio.ReportCreated {
 				other = inspectorio.ReportFileReady
 			}
 			_, ok = other.Payload(env)
@@ -199,11 +202,6 @@ func TestRoutesOnEventCodeOnly(t *testing.T) {
 			body:     `{"messageId":"wh-3","eventCode":"report.updated","eventName":"An Inspection report is uploaded","payload":{"resourceId":1}}`,
 			wantType: "report.updated",
 		},
-		{
-			name:     "eventCode is case-sensitive",
-			body:     `{"messageId":"wh-4","eventCode":"Report.Created","payload":{"resourceId":1}}`,
-			wantType: "Report.Created",
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,6 +209,47 @@ func TestRoutesOnEventCodeOnly(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantType, env.Type)
 			assert.Equal(t, tt.known, env.Known())
+		})
+	}
+}
+
+// TestEventCodeCase checks that an eventCode matches its event whatever its ASCII case, with
+// the package's spelling in Type and the code as sent kept in Types and in the payload.
+func TestEventCodeCase(t *testing.T) {
+	tests := []struct {
+		code  string
+		event events.Event[inspectorio.Report]
+		types []string
+	}{
+		{"report.created", inspectorio.ReportCreated, []string{"report.created"}},
+		{"REPORT.CREATED", inspectorio.ReportCreated, []string{"report.created", "REPORT.CREATED"}},
+		{"Report.Created", inspectorio.ReportCreated, []string{"report.created", "Report.Created"}},
+		{"REPORT.FILE_READY", inspectorio.ReportFileReady, []string{"report.file_ready", "REPORT.FILE_READY"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			body := `{"messageId":"wh-4","eventCode":"` + tt.code + `","payload":{"resourceId":1}}`
+			env, err := inspectorio.Provider().Decode([]byte(body))
+			require.NoError(t, err)
+			assert.Equal(t, tt.event.Name(), env.Type, "routed on the package's spelling")
+			assert.Equal(t, tt.types, env.Types)
+			assert.True(t, env.Is(tt.code), "the code as sent is among the types")
+			r, ok := tt.event.Payload(env)
+			require.True(t, ok, "the event's handler gets it")
+			assert.Equal(t, tt.code, r.EventCode, "the payload keeps the code as sent")
+			assert.Equal(t, "inspectorio:wh-4", env.IdempotencyKey, "the case does not change the key")
+		})
+	}
+
+	// Only ASCII case is ignored (the second code has a Cyrillic е), and a code of no event is
+	// kept as sent.
+	for _, code := range []string{"report.createD ", "rеport.created", "Report.Updated"} {
+		t.Run(code, func(t *testing.T) {
+			env, err := inspectorio.Provider().Decode([]byte(`{"messageId":"wh-5","eventCode":"` + code + `","payload":{"resourceId":1}}`))
+			require.NoError(t, err)
+			assert.Equal(t, code, env.Type)
+			assert.Equal(t, []string{code}, env.Types)
+			assert.False(t, env.Known())
 		})
 	}
 }
@@ -330,4 +369,28 @@ func TestMissingMessageIDKeepsPayload(t *testing.T) {
 	require.True(t, ok, "the payload is decoded so the caller can log what arrived")
 	assert.Equal(t, events.ID("12301"), r.Payload.ResourceID)
 	assert.Equal(t, events.BodyKey(inspectorio.Name, body), env.IdempotencyKey)
+}
+
+// TestErrorMessages checks the message a sender is answered with, which names the JSON path at
+// fault and never the body's text.
+func TestErrorMessages(t *testing.T) {
+	tests := map[string]string{
+		`{"messageId":"wh-1","eventCode":{"code":"report.created"}}`:                            "field eventCode has the wrong JSON type",
+		`{"messageId":{"id":"wh-1"},"eventCode":"report.created"}`:                              "field messageId has the wrong JSON type",
+		`{"messageId":"wh-1","eventCode":"report.created","payload":[]}`:                        "field payload has the wrong JSON type",
+		`{"messageId":"wh-1","eventCode":"report.created","payload":{"resourceId":{"id":1}}}`:   "field payload.resourceId has the wrong JSON type",
+		`{"messageId":"wh-1","eventCode":"REPORT.CREATED","payload":{"path":7,"resourceId":1}}`: "field payload.path has the wrong JSON type",
+		`{"messageId":"wh-1","eventCode":"report.created","payload":{}}`:                        "required field missing: payload.resourceId",
+		`{"eventCode":"report.created"}`:                                                        "required fields missing: messageId, payload.resourceId",
+		`{"messageId":"wh-1"}`:                                                                  "no event type in the body",
+		`{"id":"evt_1","type":"report.completed"}`:                                              "body is not this provider's shape",
+		`{"messageId":"wh-1",`:                                                                  "body is not valid JSON",
+	}
+	for body, want := range tests {
+		t.Run(want, func(t *testing.T) {
+			_, err := inspectorio.Provider().Decode([]byte(body))
+			require.Error(t, err)
+			assert.Equal(t, want, events.Message(err))
+		})
+	}
 }

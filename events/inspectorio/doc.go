@@ -1,8 +1,8 @@
 // Package inspectorio decodes webhook deliveries from Inspectorio Sight into typed payloads: one
-// [events.Key] per event, the [Report] payload both events share, and the idempotency key of each
-// delivery. Most callers never call Decode themselves: the receiver does, and hands each handler
-// the *Report its key names. [Provider] is what the receiver is given; it is safe for concurrent
-// use.
+// [events.Event] per event type, the [Report] payload both events share, and the idempotency key
+// of each delivery. Most callers never call Decode themselves: the receiver does, and hands each
+// handler the *Report its event names. [Provider] is what the receiver is given; it is safe for
+// concurrent use.
 //
 // # The Sight format
 //
@@ -18,6 +18,12 @@
 // A delivery is routed on eventCode only. eventName is a human label whose wording varies
 // between deliveries: it is kept in [Report.EventName] and never routed on. The payload names
 // the resource and the path of the Sight API to call back for its details (GET report).
+//
+// An eventCode matches an event regardless of ASCII case: "REPORT.CREATED" and "Report.Created"
+// are [ReportCreated]. Envelope.Type is then this package's spelling, "report.created", so that
+// routing on it works, and Envelope.Types lists it followed by the code as sent
+// (["report.created", "REPORT.CREATED"]); [Report.EventCode] keeps the code as sent too. An
+// eventCode that matches no event is kept as sent, in Type and Types alike.
 //
 // messageId and eventCode are required: a body without eventCode (or with an empty one) fails
 // with an error wrapping [events.ErrNoType]; one without messageId fails with a
@@ -46,8 +52,10 @@
 //
 // Envelope.IdempotencyKey is events.FieldKey(Name, messageId), "inspectorio:wh-638c...": Sight
 // resends the same messageId when it retries (3 more times, 60 s apart, after any status other
-// than 200 or a response slower than 60 s). A body without a messageId (which fails validation
-// anyway) gets events.BodyKey(Name, body), the SHA-256 of the raw body.
+// than 200 or a response slower than 60 s). A key longer than events.MaxKeyLen (a messageId of
+// more than 188 bytes) is "inspectorio:sha256:" and the hex SHA-256 of the key, so a store never
+// holds a key as large as the body. A body without a messageId (which fails validation anyway)
+// gets events.BodyKey(Name, body), the SHA-256 of the raw body.
 //
 // Inspectorio's newer platform is reported to sign with Standard Webhooks (the webhook-id,
 // webhook-timestamp and webhook-signature headers; see verify.NewStandardWebhooks), whose

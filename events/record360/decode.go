@@ -87,7 +87,7 @@ func decodeV3(body []byte, p *probe) (*events.Envelope, error) {
 			continue
 		}
 		if err := events.Unmarshal(field.raw, field.into); err != nil {
-			return nil, fmt.Errorf("record360: v3 %q: %w", field.name, err)
+			return nil, fmt.Errorf("record360: v3: %w", events.InField(field.name, err))
 		}
 	}
 	if w.Type == "" {
@@ -111,9 +111,10 @@ func decodeV3(body []byte, p *probe) (*events.Envelope, error) {
 	invalid := events.Validate(&w)
 	var payloadErr error
 	if events.Present(p.Data) {
-		payload, err := routes.Decode(w.Type, p.Data)
+		payload, err := registry.Decode(w.Type, p.Data)
 		if err != nil && !errors.Is(err, events.ErrInvalid) {
-			return nil, fmt.Errorf("record360: %s: in \"data\": %w", w.Type, err)
+			// Only a routed type fails here, so the type named is one of ours.
+			return nil, fmt.Errorf("record360: %s: %w", w.Type, events.InField("data", err))
 		}
 		env.Payload, payloadErr = payload, err
 	}
@@ -147,7 +148,7 @@ func decodeV1(body []byte, p *probe) (*events.Envelope, error) {
 	var verb string
 	if p.Event != nil {
 		if err := events.Unmarshal(p.Event, &verb); err != nil {
-			return nil, fmt.Errorf("record360: v1 \"event\": %w", err)
+			return nil, fmt.Errorf("record360: v1: %w", events.InField("event", err))
 		}
 	}
 	if verb == "" {
@@ -180,9 +181,10 @@ func decodeV1(body []byte, p *probe) (*events.Envelope, error) {
 		env.IdempotencyKey = events.BodyKey(Name, body)
 	}
 
-	payload, err := routes.Decode(typ, data)
+	payload, err := registry.Decode(typ, data)
 	if err != nil && !errors.Is(err, events.ErrInvalid) {
-		return nil, fmt.Errorf("record360: %s: in %q: %w", typ, object, err)
+		// Only a routed type fails here, so the type and object named are ones of ours.
+		return nil, fmt.Errorf("record360: %s: %w", typ, events.InField(object, err))
 	}
 	env.Payload = payload
 	if err := events.JoinInvalid([]string{object + "."}, err); err != nil {
@@ -191,9 +193,9 @@ func decodeV1(body []byte, p *probe) (*events.Envelope, error) {
 	return env, nil
 }
 
-// v1Object returns the key and the raw value of a v1 body's object: "transaction" or "task"
-// when present (whatever their value), else the first other key, in body order, whose value is
-// a JSON object. It returns an empty key and nil when there is none.
+// v1Object returns the member name and the raw value of a v1 body's object: "transaction" or
+// "task" when present (whatever their value), else the first other member, in body order, whose
+// value is a JSON object. It returns an empty name and nil when there is none.
 func v1Object(body []byte, p *probe) (string, json.RawMessage, error) {
 	switch {
 	case p.Transaction != nil:
@@ -210,14 +212,14 @@ func v1Object(body []byte, p *probe) (string, json.RawMessage, error) {
 		if err != nil {
 			return "", nil, fmt.Errorf("record360: %w: %w", events.ErrNotJSON, err)
 		}
-		key, _ := tok.(string)
+		name, _ := tok.(string)
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
 			return "", nil, fmt.Errorf("record360: %w: %w", events.ErrNotJSON, err)
 		}
 		// encoding/json matches "event" in any case; so does this.
-		if !strings.EqualFold(key, "event") && len(value) > 0 && value[0] == '{' {
-			return key, value, nil
+		if !strings.EqualFold(name, "event") && len(value) > 0 && value[0] == '{' {
+			return name, value, nil
 		}
 	}
 	return "", nil, nil

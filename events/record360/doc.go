@@ -1,8 +1,8 @@
 // Package record360 decodes the webhook deliveries of Record360, the vehicle and equipment
 // inspection platform, into [events.Envelope] values with typed payloads.
 //
-// Most callers hand [Provider] to the receiver and register a handler per Key; decoding by hand
-// is one call:
+// Most callers hand [Provider] to the receiver and register a handler per event; decoding by
+// hand is one call:
 //
 //	env, err := record360.Provider().Decode(body)
 //	if err != nil {
@@ -34,7 +34,7 @@
 // v3 events are named by "type". A v1 verb alone is ambiguous (it does not name its object) and
 // would collide with v3 names, so a v1 event is named "v1/" + object + "." + verb:
 //
-//	key                   name                    payload
+//	event                 name                    payload
 //	InspectionCreated     inspection.created      *Inspection
 //	TaskCompleted         task.completed          *Task
 //	V1TransactionCreated  v1/transaction.create   *Transaction
@@ -42,7 +42,7 @@
 //	V1TaskCompleted       v1/task.completed       *Task
 //
 // Record360's two documentation pages disagree on the v1 task verb ("complete" on the current
-// page, "completed" on the older one), so both are keys: handle both. Neither page shows a v1
+// page, "completed" on the older one), so both are events: handle both. Neither page shows a v1
 // task; it is assumed to carry the v3 task's fields and decodes into [Task].
 //
 // Anything else decodes to an envelope with a nil Payload and no error, so that Record360 adding
@@ -58,7 +58,9 @@
 // numbers, so every id is an [events.ID] and keeps every digit; timestamps are [events.Time],
 // which reads Record360's "2024-10-09-19:00:00Z" style and never fails (an unreadable time is
 // zero with its text in Raw); answers that are strings, numbers or booleans are [events.Value].
-// An absent or null object decodes to its zero value. Unknown fields are ignored. An
+// An absent or null object decodes to its zero value. Unknown fields are ignored; a field of the
+// wrong JSON type (an object where an id belongs) is an [*events.FieldError] naming its path from
+// the top of the body, such as "data.unit.id", which wraps [events.ErrShape]. An
 // inspection's results are checklists, PDF forms, waivers and kinds to come: see [Result], one
 // struct whose Object says which of its fields is set, with the result's JSON always in Raw.
 //

@@ -8,7 +8,7 @@ import (
 	"github.com/inspecthook/inspecthook/events/record360"
 )
 
-// Decode a delivery of either format and read its typed payload through the event's key.
+// Decode a delivery of either format and read its typed payload through its event.
 func Example() {
 	bodies := []string{
 		`{"id": "13", "object": "event", "type": "task.completed", "created_at": "2025-10-09-19:00:00Z",
@@ -30,20 +30,20 @@ func Example() {
 		if task, ok := record360.TaskCompleted.Payload(env); ok {
 			fmt.Printf("%s %s: task %s %q on unit %s, at %s\n", env.Version, env.Type, task.ID, task.Name,
 				task.Unit.ReferenceNumber, env.Time.UTC().Format("2006-01-02 15:04"))
-			fmt.Println("  key", env.IdempotencyKey)
+			fmt.Println("  idempotency key", env.IdempotencyKey)
 			continue
 		}
 		if tx, ok := record360.V1TransactionCreated.Payload(env); ok {
 			fmt.Printf("%s %s: transaction %s, check-in %t\n", env.Version, env.Type, tx.ID, tx.CheckIn)
 			continue
 		}
-		fmt.Printf("%s %s: no key for it, acknowledged\n", env.Version, env.Type)
+		fmt.Printf("%s %s: no event for it, acknowledged\n", env.Version, env.Type)
 	}
 	// Output:
 	// v3 task.completed: task 397691 "90 day PM Inspection" on unit 89N5J6, at 2025-10-09 19:00
-	//   key record360:v3:13
+	//   idempotency key record360:v3:13
 	// v1 v1/transaction.create: transaction 40849, check-in true
-	// v3 inspection.updated: no key for it, acknowledged
+	// v3 inspection.updated: no event for it, acknowledged
 	// v3 task.completed rejected: record360: v3: events: required field missing: id
 }
 

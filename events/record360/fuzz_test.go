@@ -16,7 +16,7 @@ func FuzzDecode(f *testing.F) {
 	eventstest.Seed(f, loadCorpus(f))
 	p := record360.Provider()
 	f.Fuzz(func(t *testing.T, in []byte) {
-		env, err := eventstest.Decode(t, p, keys, in)
+		env, err := eventstest.Decode(t, p, in)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "record360: ") {
 				t.Fatalf("error %q lacks the package prefix", err)

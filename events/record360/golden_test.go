@@ -33,10 +33,10 @@ func inspection(t *testing.T, name string) (*events.Envelope, *record360.Inspect
 	return env, insp
 }
 
-func task(t *testing.T, name string, key events.Event[record360.Task]) (*events.Envelope, *record360.Task) {
+func task(t *testing.T, name string, event events.Event[record360.Task]) (*events.Envelope, *record360.Task) {
 	t.Helper()
 	env := decodeFile(t, name)
-	tk, ok := key.Payload(env)
+	tk, ok := event.Payload(env)
 	require.True(t, ok, "payload %T", env.Payload)
 	return env, tk
 }
@@ -252,7 +252,7 @@ func TestGoldenV1Tasks(t *testing.T) {
 		assert.Equal(t, "v1/task.complete", env.Type)
 		assertTime(t, at(2024, 1, 16, 10, 0, 13, 716), "2024-01-16T10:00:13.716Z", env.Time)
 		assert.Equal(t, events.DerivedKey(record360.Name, "v1", "task", "complete", "397702", "2024-01-16T10:00:13.716Z"), env.IdempotencyKey)
-		assert.False(t, record360.V1TaskCompleted.Matches(env), "complete and completed are distinct keys")
+		assert.False(t, record360.V1TaskCompleted.Matches(env), "complete and completed are distinct events")
 
 		assert.Empty(t, tk.Object, "v1 has no object field")
 		assert.Equal(t, events.ID("397702"), tk.ID)

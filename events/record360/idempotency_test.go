@@ -50,6 +50,14 @@ func TestIdempotencyKeyRules(t *testing.T) {
 		assert.Equal(t, key, keyOf(t, `{"id": 12, "type": "inspection.created", "data": {"object": "inspection", "id": "other"}}`),
 			"the key follows the event id, string or number, not the payload")
 	})
+	t.Run("a long v3 id makes a bounded key", func(t *testing.T) {
+		long := strings.Repeat("1", 1<<20)
+		key := keyOf(t, `{"id": "`+long+`", "type": "task.completed", "data": {"object": "task"}}`)
+		assert.LessOrEqual(t, len(key), events.MaxKeyLen)
+		assert.Equal(t, events.FieldKey(record360.Name, "v3:"+long), key)
+		assert.True(t, strings.HasPrefix(key, "record360:sha256:"))
+		assert.Equal(t, key, keyOf(t, `{"id": `+long+`, "type": "task.completed", "data": {"object": "task"}}`), "string or number")
+	})
 	t.Run("v1 is derived from stable fields", func(t *testing.T) {
 		key := keyOf(t, `{"event": "complete", "task": {"id": 5, "completed_at": "2024-01-01T00:00:00Z", "name": "a"}}`)
 		assert.Equal(t, events.DerivedKey(record360.Name, "v1", "task", "complete", "5", "2024-01-01T00:00:00Z"), key)

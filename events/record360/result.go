@@ -3,6 +3,8 @@ package record360
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"strings"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -88,7 +90,7 @@ type PDFForm struct {
 	Link string `json:"link"`
 
 	// Data is the form's fields as a JSON object (field name to answer), kept raw because its
-	// keys depend on the form: decode it into a map or a struct of your own.
+	// field names depend on the form: decode it into a map or a struct of your own.
 	Data json.RawMessage `json:"data,omitempty"`
 }
 
@@ -119,17 +121,17 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	res := Result{Name: head.Name, Object: head.Object, Raw: raw}
 	switch head.Object {
 	case ResultChecklist:
-		if err := unmarshalPresent(head.Data, &res.Checklist); err != nil {
+		if err := unmarshalPresent("data", head.Data, &res.Checklist); err != nil {
 			return err
 		}
 	case ResultPDFForm:
 		res.PDFForm = &PDFForm{Data: head.Data}
-		if err := unmarshalPresent(head.Link, &res.PDFForm.Link); err != nil {
+		if err := unmarshalPresent("link", head.Link, &res.PDFForm.Link); err != nil {
 			return err
 		}
 	case ResultCollisionDamageWaiver:
 		res.CollisionDamageWaiver = new(CollisionDamageWaiver)
-		if err := unmarshalPresent(head.Accepted, &res.CollisionDamageWaiver.Accepted); err != nil {
+		if err := unmarshalPresent("accepted", head.Accepted, &res.CollisionDamageWaiver.Accepted); err != nil {
 			return err
 		}
 	}
@@ -137,12 +139,19 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// unmarshalPresent decodes data into v unless the field was missing (data is nil).
-func unmarshalPresent(data json.RawMessage, v any) error {
+// unmarshalPresent decodes data, the value of the result's member name, into v unless the
+// member was missing (data is nil). A type error names the member, for the path encoding/json
+// completes around it.
+func unmarshalPresent(name string, data json.RawMessage, v any) error {
 	if data == nil {
 		return nil
 	}
-	return json.Unmarshal(data, v)
+	err := json.Unmarshal(data, v)
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		typeErr.Field = strings.TrimSuffix(name+"."+typeErr.Field, ".")
+	}
+	return err
 }
 
 // MarshalJSON writes Raw when it is set, so a decoded result encodes back exactly as it came;

@@ -7,10 +7,10 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 )
 
-// ActionEvent is the payload of every action Key. Actions arrive in the newer format only:
+// ActionEvent is the payload of every action event. Actions arrive in the newer format only:
 // Resource is the action (type "TASK" expected) and Data the action's state.
 type ActionEvent struct {
-	Delivery
+	Common
 
 	// Data is the delivery's data object, read as an action.
 	Data Action `json:"data"`

@@ -2,8 +2,10 @@ package safetyculture_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 	"testing"
 
 	"github.com/inspecthook/inspecthook"
@@ -43,6 +45,42 @@ func BenchmarkUnmarshalLegacyInspection(b *testing.B) {
 		var ev safetyculture.InspectionEvent
 		if err := json.Unmarshal(body, &ev); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// manyTypesBody is a newer delivery whose event_types lists a category, before the known event,
+// then n distinct types of no known event, and, when after is set, another known event.
+func manyTypesBody(n int, after string) []byte {
+	var b strings.Builder
+	b.WriteString(`{"webhook_id": "w", "event": {"date_triggered": "2024-01-02T03:04:05Z", "event_types": [`)
+	b.WriteString(`"TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_OWNER"`)
+	for i := range n {
+		fmt.Fprintf(&b, `, "TRIGGER_EVENT_CUSTOM_%d"`, i)
+	}
+	if after != "" {
+		fmt.Fprintf(&b, `, %q`, after)
+	}
+	b.WriteString(`]}, "resource": {"id": "audit_1", "type": "INSPECTION"}, "data": {}}`)
+	return []byte(b.String())
+}
+
+// BenchmarkManyEventTypes decodes a body listing 80,000 distinct event types: the time grows with
+// the body's bytes, not with the square of the number of types. Run it with
+//
+//	go test ./events/safetyculture -run '^$' -bench ManyEventTypes -benchmem
+func BenchmarkManyEventTypes(b *testing.B) {
+	body := manyTypesBody(80_000, "")
+	p := safetyculture.Provider()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		env, err := p.Decode(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(env.Types) != safetyculture.MaxEventTypes {
+			b.Fatalf("%d types", len(env.Types))
 		}
 	}
 }

@@ -2,7 +2,9 @@ package safetyculture_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,7 +32,7 @@ func TestProvider(t *testing.T) {
 	assert.NotContains(t, names, safetyculture.CategoryInspection, "categories are never routed on")
 	assert.NotContains(t, names, safetyculture.CategoryInspectionMetadata)
 	for _, n := range names {
-		assert.NotContains(t, n, "audit_", "keys use the trigger event names")
+		assert.NotContains(t, n, "audit_", "events use the trigger event names")
 	}
 }
 
@@ -45,16 +47,20 @@ func TestFormat(t *testing.T) {
 	}{
 		{"version 1.0.0", `{"version": "1.0.0", ` + ev + `, ` + audit + `}`, safetyculture.VersionLegacy, nil},
 		{"version 1.x", `{"version": "1.2.0", ` + ev + `, ` + audit + `}`, safetyculture.VersionLegacy, nil},
-		{"version 3.0.0", `{"version": "3.0.0", ` + ev + `, ` + resource + `}`, safetyculture.VersionCurrent, nil},
-		{"version 3.x", `{"version": "3.1.0", ` + ev + `, ` + resource + `}`, safetyculture.VersionCurrent, nil},
+		{"version 3.0.0", `{"version": "3.0.0", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
+		{"version 3.x", `{"version": "3.1.0", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
 		{"no version, workflow_id", `{"workflow_id": "workflow_1", ` + ev + `, ` + audit + `}`, safetyculture.VersionLegacy, nil},
-		{"no version, webhook_id", `{"webhook_id": "w", ` + ev + `, ` + resource + `}`, safetyculture.VersionCurrent, nil},
-		{"no version, resource", `{` + ev + `, ` + resource + `}`, safetyculture.VersionCurrent, nil},
+		{"no version, webhook_id", `{"webhook_id": "w", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
+		{"no version, resource", `{` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
 		{"no version, data.audit", `{` + ev + `, ` + audit + `}`, safetyculture.VersionLegacy, nil},
 		{"unknown version, workflow_id", `{"version": "2.0.0", "workflow_id": "w", ` + ev + `, ` + audit + `}`, safetyculture.VersionLegacy, nil},
-		{"unknown version, resource", `{"version": "4.0.0", ` + ev + `, ` + resource + `}`, safetyculture.VersionCurrent, nil},
-		{"newer envelope around legacy data", `{"webhook_id": "w", ` + ev + `, ` + resource + `, ` + audit + `}`, safetyculture.VersionCurrent, nil},
-		{"bare event, unknown type", `{"event": {"event_types": ["TRIGGER_EVENT_TRAINING_COURSE_CREATED"]}}`, safetyculture.VersionCurrent, nil},
+		{"unknown version, resource", `{"version": "4.0.0", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
+		{"newer envelope around legacy data", `{"webhook_id": "w", ` + ev + `, ` + resource + `, ` + audit + `}`, safetyculture.VersionNewer, nil},
+		{"no version, workflow_id and webhook_id", `{"workflow_id": "w", "webhook_id": "w", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
+		{"no version, workflow_id and resource", `{"workflow_id": "w", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
+		{"unknown version, workflow_id and webhook_id", `{"version": "2.0.0", "workflow_id": "w", "webhook_id": "w", ` + ev + `, ` + resource + `}`, safetyculture.VersionNewer, nil},
+		{"version 1.0.0 beats newer markers", `{"version": "1.0.0", "webhook_id": "w", ` + ev + `, ` + resource + `, ` + audit + `}`, safetyculture.VersionLegacy, nil},
+		{"bare event, unknown type", `{"event": {"event_types": ["TRIGGER_EVENT_TRAINING_COURSE_CREATED"]}}`, safetyculture.VersionNewer, nil},
 		{"nothing of ours", `{"foo": 1}`, "", events.ErrShape},
 		{"empty object", `{}`, "", events.ErrShape},
 		{"odd version alone", `{"version": "banana"}`, "", events.ErrShape},
@@ -80,6 +86,46 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+// TestNewerWithWorkflowID decodes a newer delivery, as the corpus's
+// newer_inspection_completed_status.json, sent without a version and with a workflow_id beside
+// its webhook_id and resource: the newer envelope's fields decide, so it is accepted as newer
+// rather than rejected as a legacy body without data.audit.
+func TestNewerWithWorkflowID(t *testing.T) {
+	body := `{
+	  "webhook_id": "5378baaa-a470-48cc-8f11-ae2893551234",
+	  "workflow_id": "workflow_8abb7bff902a43a5b3bd498f4bebb42j",
+	  "event": {
+	    "date_triggered": "2023-07-12T01:37:09Z",
+	    "event_types": ["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_METADATA", "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS"],
+	    "triggered_by": {"user": "user_b0bc1fcbef1a4ecf9f9b3d2dbddb1234", "organization": "53465cd9-8933-4518-9b7e-c7a71b3b1234"}
+	  },
+	  "resource": {"id": "audit_047ef3d184014ce7a04bc65701b51234", "type": "INSPECTION"},
+	  "data": {
+	    "event": {"inspection_completed_status_set": {"completed": true, "complete_time": "2023-07-12T01:37:08.412Z"}},
+	    "details": {
+	      "inspection_id": "audit_047ef3d184014ce7a04bc65701b51234",
+	      "template_id": "template_5ac67d8738af471f9ad861232d8e1234",
+	      "org_id": "53465cd9-8933-4518-9b7e-c7a71b3b1234",
+	      "modify_time": "2023-07-12T01:37:08.412Z",
+	      "canonical_start_time": "2023-07-11T23:04:21Z",
+	      "score": {}
+	    }
+	  }
+	}`
+	env, err := decode(t, body)
+	require.NoError(t, err, "a newer delivery is not a legacy one missing data.audit")
+	assert.Equal(t, safetyculture.VersionNewer, env.Version)
+	assert.Equal(t, safetyculture.InspectionCompletedStatus.Name(), env.Type)
+	ev, ok := safetyculture.InspectionCompletedStatus.Payload(env)
+	require.True(t, ok)
+	assert.Equal(t, events.ID("audit_047ef3d184014ce7a04bc65701b51234"), ev.InspectionID())
+	assert.Equal(t, events.ID("workflow_8abb7bff902a43a5b3bd498f4bebb42j"), ev.WorkflowID, "kept as sent")
+	assert.Empty(t, ev.Version)
+	assert.Equal(t, events.DerivedKey(safetyculture.Name, "3.0.0", "audit_047ef3d184014ce7a04bc65701b51234", "",
+		"TRIGGER_EVENT_INSPECTION,TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS,TRIGGER_EVENT_INSPECTION_METADATA",
+		"2023-07-12T01:37:09Z", "2023-07-12T01:37:08.412Z"), env.IdempotencyKey, "the key of the same event without workflow_id")
+}
+
 func TestMixedFormatInspection(t *testing.T) {
 	env, err := decode(t, `{"webhook_id": "w", "version": "3.0.0",
 		"event": {"date_triggered": "2023-09-13T16:42:34Z", "event_types": ["TRIGGER_EVENT_INSPECTION_COMPLETED"]},
@@ -93,7 +139,7 @@ func TestMixedFormatInspection(t *testing.T) {
 	assert.Equal(t, "Test", ev.Data.Template.Name)
 }
 
-// TestRouting checks that Type is the first known type, whatever the order, and that keys
+// TestRouting checks that Type is the first known type, whatever the order, and that events
 // match on any listed type.
 func TestRouting(t *testing.T) {
 	tests := []struct {
@@ -231,7 +277,7 @@ func TestTolerance(t *testing.T) {
 			`{"webhook_id": null, "version": null, "event": {"date_triggered": null, "event_types": ["TRIGGER_EVENT_INSPECTION_OWNER", null],
 			"triggered_by": null}, "resource": {"id": "audit_1", "type": null}, "data": {"details": null, "event": null}}`,
 			func(t *testing.T, env *events.Envelope) {
-				assert.Equal(t, safetyculture.VersionCurrent, env.Version)
+				assert.Equal(t, safetyculture.VersionNewer, env.Version)
 				assert.Equal(t, []string{"TRIGGER_EVENT_INSPECTION_OWNER"}, env.Types)
 				assert.False(t, env.Time.Valid())
 				ev, ok := safetyculture.InspectionOwner.Payload(env)
@@ -293,39 +339,101 @@ func TestTolerance(t *testing.T) {
 	}
 }
 
-// TestErrorsWrapOneSentinel checks that payload decoding errors keep the events sentinels.
+// TestErrorsWrapOneSentinel checks that payload decoding errors keep the events sentinels, and
+// the message a sender is answered with, which names the JSON path at fault.
 func TestErrorsWrapOneSentinel(t *testing.T) {
 	tests := map[string]struct {
-		body string
-		err  error
+		body    string
+		err     error
+		message string
 	}{
-		"audit a string":     {`{"version": "1.0.0", "event": {"event_types": ["audit_started"]}, "data": {"audit": "x"}}`, events.ErrShape},
-		"data an array":      {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_MEDIA_UPLOADED"]}, "resource": {"id": "r"}, "data": []}`, events.ErrShape},
-		"collaborators{}":    {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_ACTION_CREATED"]}, "resource": {"id": "r"}, "data": {"collaborators": {}}}`, events.ErrShape},
-		"archived a string":  {`{"version": "1.0.0", "event": {"event_types": ["audit_archived"]}, "data": {"audit": {"audit_id": "a", "archived": "yes"}}}`, events.ErrShape},
-		"trailing garbage":   {`{"webhook_id": "w"} x`, events.ErrNotJSON},
-		"top-level string":   {`"TRIGGER_EVENT_MEDIA_UPLOADED"`, events.ErrShape},
-		"whitespace only":    {" \n\t", events.ErrNotJSON},
-		"unknown type shape": {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_X"]}, "data": []}`, nil},
+		"audit a string": {`{"version": "1.0.0", "event": {"event_types": ["audit_started"]}, "data": {"audit": "x"}}`,
+			events.ErrShape, "field data.audit has the wrong JSON type"},
+		"data an array": {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_MEDIA_UPLOADED"]}, "resource": {"id": "r"}, "data": []}`,
+			events.ErrShape, "field data has the wrong JSON type"},
+		"collaborators{}": {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_ACTION_CREATED"]}, "resource": {"id": "r"}, "data": {"collaborators": {}}}`,
+			events.ErrShape, "field data.collaborators has the wrong JSON type"},
+		"archived a string": {`{"version": "1.0.0", "event": {"event_types": ["audit_archived"]}, "data": {"audit": {"audit_id": "a", "archived": "yes"}}}`,
+			events.ErrShape, "field data.audit.archived has the wrong JSON type"},
+		"triggered_by a string": {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_INSPECTION_OWNER"], "triggered_by": "u"}, "resource": {"id": "r"}}`,
+			events.ErrShape, "field event.triggered_by has the wrong JSON type"},
+		"event_types a number": {`{"webhook_id": "w", "event": {"event_types": [7]}}`,
+			events.ErrShape, "field event.event_types has the wrong JSON type"},
+		"resource id an array": {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_MEDIA_UPLOADED"]}, "resource": {"id": ["r"]}}`,
+			events.ErrShape, "field resource.id has the wrong JSON type"},
+		"trailing garbage":   {`{"webhook_id": "w"} x`, events.ErrNotJSON, "body is not valid JSON"},
+		"top-level string":   {`"TRIGGER_EVENT_MEDIA_UPLOADED"`, events.ErrShape, "body is not this provider's shape"},
+		"whitespace only":    {" \n\t", events.ErrNotJSON, "body is not valid JSON"},
+		"no event types":     {`{"webhook_id": "w", "event": {"event_types": []}}`, events.ErrNoType, "no event type in the body"},
+		"unknown type shape": {`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_X"]}, "data": []}`, nil, ""},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			env, err := decode(t, tt.body)
 			if tt.err == nil {
+				env, err := decode(t, tt.body)
 				require.NoError(t, err)
 				assert.Nil(t, env.Payload)
 				return
 			}
-			require.ErrorIs(t, err, tt.err)
-			assert.Nil(t, env)
+			eventstest.Reject(t, safetyculture.Provider(), []byte(tt.body), tt.err)
+			_, err := decode(t, tt.body)
 			n := 0
-			for _, s := range eventstest.Sentinels {
+			for _, s := range []error{events.ErrNotJSON, events.ErrShape, events.ErrNoType, events.ErrInvalid} {
 				if errors.Is(err, s) {
 					n++
 				}
 			}
 			assert.Equal(t, 1, n, "wraps exactly one sentinel: %v", err)
-			assert.Contains(t, err.Error(), "safetyculture")
+			assert.Equal(t, tt.message, events.Message(err))
 		})
 	}
+}
+
+// TestUnknownTypeStaysOutOfErrors checks that a type the package does not route, which is the
+// body's own text, is not repeated in the error.
+func TestUnknownTypeStaysOutOfErrors(t *testing.T) {
+	body := `{"version": "1.0.0", "event": {"event_types": ["audit_secret_name"]}, "data": {}}`
+	env, verr := eventstest.Reject(t, safetyculture.Provider(), []byte(body), events.ErrInvalid)
+	assert.Equal(t, "audit_secret_name", env.Type)
+	assert.Equal(t, []string{"data.audit.audit_id"}, verr.Fields)
+	_, err := decode(t, body)
+	assert.NotContains(t, err.Error(), "audit_secret_name")
+	assert.Equal(t, "required field missing: data.audit.audit_id", events.Message(err))
+}
+
+// TestManyEventTypes checks that a delivery listing 80,000 distinct event types decodes with the
+// bound applied: the first MaxEventTypes types are kept, in the order sent, and the rest ignored.
+func TestManyEventTypes(t *testing.T) {
+	const n = 80_000
+	env, err := safetyculture.Provider().Decode(manyTypesBody(n, safetyculture.InspectionArchivedStatus.Name()))
+	require.NoError(t, err)
+	require.Len(t, env.Types, safetyculture.MaxEventTypes)
+	assert.Equal(t, []string{"TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_OWNER", "TRIGGER_EVENT_CUSTOM_0"}, env.Types[:3])
+	assert.Equal(t, fmt.Sprintf("TRIGGER_EVENT_CUSTOM_%d", safetyculture.MaxEventTypes-3), env.Types[safetyculture.MaxEventTypes-1])
+	assert.Equal(t, safetyculture.InspectionOwner.Name(), env.Type)
+	assert.True(t, env.Is(safetyculture.CategoryInspection))
+	assert.False(t, safetyculture.InspectionArchivedStatus.Matches(env), "a type past the bound is ignored")
+	ev, ok := safetyculture.InspectionOwner.Payload(env)
+	require.True(t, ok)
+	assert.Len(t, ev.Event.EventTypes, n+3, "the payload keeps the list as sent")
+	assert.LessOrEqual(t, len(env.IdempotencyKey), events.MaxKeyLen)
+
+	// Repeats and blanks do not count towards the bound.
+	var b strings.Builder
+	b.WriteString(`{"webhook_id": "w", "event": {"event_types": [`)
+	for range n {
+		b.WriteString(`"TRIGGER_EVENT_INSPECTION", "", `)
+	}
+	b.WriteString(`"TRIGGER_EVENT_INSPECTION_OWNER"]}, "resource": {"id": "audit_1"}}`)
+	env, err = safetyculture.Provider().Decode([]byte(b.String()))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_OWNER"}, env.Types)
+	assert.Equal(t, safetyculture.InspectionOwner.Name(), env.Type)
+
+	// Without a known type, the first type no other listed type extends is routed on.
+	body := []byte(`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_TRAINING", "TRIGGER_EVENT_TRAINING_COURSE",
+		"TRIGGER_EVENT_TRAINING_COURSE_COMPLETED", "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED_LATE"]}}`)
+	env, err = safetyculture.Provider().Decode(body)
+	require.NoError(t, err)
+	assert.Equal(t, "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED_LATE", env.Type)
 }

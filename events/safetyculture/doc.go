@@ -1,8 +1,8 @@
 // Package safetyculture decodes SafetyCulture's webhook deliveries into events.Envelope values
-// with typed payloads, one Key per trigger event.
+// with typed payloads, one exported events.Event per trigger event.
 //
-// Most callers never call Decode: the receiver does, and hands each handler the payload its Key
-// names. By hand:
+// Most callers never call Decode: the receiver does, and hands each handler the payload its
+// event names. By hand:
 //
 //	env, err := safetyculture.Provider().Decode(body)
 //	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid
@@ -16,7 +16,7 @@
 // # Two formats
 //
 // SafetyCulture still sends two generations of payload, and one endpoint may receive both.
-// Decode tells them apart by shape and sets Envelope.Version to VersionLegacy or VersionCurrent:
+// Decode tells them apart by shape and sets Envelope.Version to VersionLegacy or VersionNewer:
 //
 //   - legacy, "version": "1.0.0": workflow_id; event{date_triggered, event_types,
 //     triggered_by{type, user, name}}; data{audit{...}, template{...}}. Event types are
@@ -25,16 +25,18 @@
 //     webhook_id; event{date_triggered, event_types, triggered_by{user, organization,
 //     user_type}}; resource{id, type}; data, whose shape depends on the event.
 //
-// An explicit version decides; without one, workflow_id or data.audit means legacy, and
-// webhook_id, resource or a bare event object means newer. A body with none of these is
-// ErrShape. Envelope.Version is "3.0.0" for a newer body without a version; the version as sent
-// stays in the payload's Delivery.Version.
+// An explicit version decides. Without one, webhook_id or resource means newer, even beside a
+// workflow_id; else workflow_id or data.audit means legacy; else a bare event object means
+// newer. A body with none of these is ErrShape. Envelope.Version is "3.0.0" for a newer body
+// without a version; the version as sent stays in the payload's Common.Version.
 //
-// The payload types cover both formats: every one embeds Delivery (the common fields) and adds
+// The payload types cover both formats: every one embeds Common (the common fields) and adds
 // its data: InspectionEvent (legacy Data.Audit and Data.Template; newer Resource, Data.Details
 // and Data.Change), ActionEvent (Data is an Action), IncidentEvent (Data kept raw) and MediaEvent
 // (Data is a Media). Data of every shape is also kept raw. A field that is a number in one format
-// and an object in the other, such as an inspection's score, is an events.Value or kept raw.
+// and an object in the other, such as an inspection's score, is an events.Value or kept raw. A
+// field of a JSON type its struct cannot hold is an *events.FieldError (ErrShape) naming its path
+// from the top of the body, such as "data.audit.archived".
 //
 // # Event types and routing
 //
@@ -48,17 +50,19 @@
 //	audit_archived    TRIGGER_EVENT_INSPECTION_ARCHIVED
 //	audit_unarchived  TRIGGER_EVENT_INSPECTION_UNARCHIVED
 //
-// and any other name passes through as sent (an unknown legacy name decodes as unknown). The
-// payload's Event.EventTypes keeps the list exactly as sent.
+// and any other name passes through as sent (an unknown legacy name decodes as unknown). Only the
+// first MaxEventTypes (64) distinct types are kept; further entries are ignored, so a body
+// listing thousands costs no more than one listing 64. The payload's Event.EventTypes keeps the
+// list exactly as sent.
 //
-// Envelope.Type is the first of Types that has a Key here; when none has, the first that is not
-// a category (a documented one, or a name another listed type extends), else the first. Route
-// with Key.Matches and Envelope.Is, which test whether the delivery carries a type anywhere in
-// its list: never on the first element alone. Events without a Key here (attendance, training,
-// inspection organisation changes, newer action and incident events) decode to an envelope with
-// a nil Payload and no error, for a fallback handler.
+// Envelope.Type is the first of Types that has an event here; when none has, the first that is
+// not a category (a documented one, or a name another listed type extends), else the first.
+// Route with Event.Matches and Envelope.Is, which test whether the delivery carries a type
+// anywhere in its list: never on the first element alone. Trigger events without an event here
+// (attendance, training, inspection organisation changes, newer action and incident events)
+// decode to an envelope with a nil Payload and no error, for a fallback handler.
 //
-// The keys are the trigger events named in SafetyCulture's webhook reference (inspections,
+// The events are the trigger events named in SafetyCulture's webhook reference (inspections,
 // actions, incidents, media) and the inspection events of SafetyCulture's trigger event list that
 // the newer format sends (InspectionHasStarted, InspectionCompletedStatus, InspectionItemUpdated,
 // ...). Item kinds such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE" ride along with

@@ -6,7 +6,7 @@ import (
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 )
 
-// A legacy delivery and a newer one decode to the same payload type; route on keys, which match
+// A legacy delivery and a newer one decode to the same payload type; route on events, which match
 // any type the delivery lists, not only the first.
 func Example() {
 	legacy := []byte(`{

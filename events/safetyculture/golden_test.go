@@ -208,7 +208,7 @@ func TestGoldenLegacyInspections(t *testing.T) {
 
 func TestGoldenInspectionHasStarted(t *testing.T) {
 	env, _ := decodeFile(t, "newer_inspection_has_started.json")
-	assert.Equal(t, safetyculture.VersionCurrent, env.Version)
+	assert.Equal(t, safetyculture.VersionNewer, env.Version)
 	assert.Equal(t, trigger+"INSPECTION_HAS_STARTED", env.Type)
 	assert.Equal(t, []string{category, metadata, trigger + "INSPECTION_HAS_STARTED"}, env.Types)
 	assert.True(t, env.Is(category))
@@ -306,7 +306,7 @@ func TestGoldenNewerInspections(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			env, _ := decodeFile(t, tt.file)
-			assert.Equal(t, safetyculture.VersionCurrent, env.Version)
+			assert.Equal(t, safetyculture.VersionNewer, env.Version)
 			assert.Equal(t, trigger+tt.typ, env.Type)
 			assert.Equal(t, append(tt.categories, trigger+tt.typ), env.Types)
 			assert.Equal(t, utc(tt.triggered), env.Time.Time)
@@ -379,7 +379,7 @@ func TestGoldenActions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			env, _ := decodeFile(t, tt.file)
-			assert.Equal(t, safetyculture.VersionCurrent, env.Version)
+			assert.Equal(t, safetyculture.VersionNewer, env.Version)
 			assert.Equal(t, trigger+tt.typ, env.Type)
 			assert.Equal(t, []string{trigger + tt.typ}, env.Types)
 			assert.Equal(t, tt.triggered, env.Time.Raw)
@@ -411,7 +411,7 @@ func TestGoldenIncidents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			env, _ := decodeFile(t, tt.file)
-			assert.Equal(t, safetyculture.VersionCurrent, env.Version)
+			assert.Equal(t, safetyculture.VersionNewer, env.Version)
 			assert.Equal(t, trigger+tt.typ, env.Type)
 			assert.Equal(t, utc(tt.triggered), env.Time.Time)
 			assert.Equal(t, events.DerivedKey(safetyculture.Name, "3.0.0", incidentID, "", trigger+tt.typ, tt.triggered, ""),
@@ -429,7 +429,7 @@ func TestGoldenIncidents(t *testing.T) {
 
 func TestGoldenMediaUploaded(t *testing.T) {
 	env, _ := decodeFile(t, "newer_media_uploaded.json")
-	assert.Equal(t, safetyculture.VersionCurrent, env.Version, "no version field means the newer format")
+	assert.Equal(t, safetyculture.VersionNewer, env.Version, "no version field means the newer format")
 	assert.Equal(t, trigger+"MEDIA_UPLOADED", env.Type)
 	assert.Equal(t, []string{trigger + "MEDIA_UPLOADED"}, env.Types)
 	assert.Equal(t, utc("2022-05-10T05:24:56Z"), env.Time.Time)

@@ -7,7 +7,7 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 )
 
-// InspectionEvent is the payload of every inspection Key, in both formats: the delivery's common
+// InspectionEvent is the payload of every inspection event, in both formats: the delivery's common
 // fields and its data.
 //
 // The legacy 1.0.0 format fills Data.Audit and Data.Template, and leaves Resource nil. The newer
@@ -15,7 +15,7 @@ import (
 // Data.Change or in other fields of the data that vary by event (kept in Data.Raw). Use
 // InspectionID to read the inspection's id in either format.
 type InspectionEvent struct {
-	Delivery
+	Common
 
 	// Data is the delivery's data object.
 	Data InspectionData `json:"data"`

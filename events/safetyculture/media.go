@@ -10,7 +10,7 @@ import (
 // MediaEvent is the payload of MediaUploaded. It arrives in the newer format only, often without
 // a version field; Resource is what the media belongs to (a "TASK" in SafetyCulture's sample).
 type MediaEvent struct {
-	Delivery
+	Common
 
 	// Data is the uploaded media.
 	Data Media `json:"data"`

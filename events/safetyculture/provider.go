@@ -9,7 +9,7 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 )
 
-// Name is SafetyCulture's name in envelopes, keys and idempotency keys.
+// Name is SafetyCulture's name in envelopes, events and idempotency keys.
 const Name = "safetyculture"
 
 // The formats Decode recognises, as in Envelope.Version.
@@ -18,9 +18,9 @@ const (
 	// and the inspection in data.audit.
 	VersionLegacy = "1.0.0"
 
-	// VersionCurrent is the newer format: version "3.0.0" or no version at all, webhook_id,
+	// VersionNewer is the newer format: version "3.0.0" or no version at all, webhook_id,
 	// resource, trigger event names.
-	VersionCurrent = "3.0.0"
+	VersionNewer = "3.0.0"
 )
 
 // Provider returns SafetyCulture's decoder. It holds no state and is safe for concurrent use.
@@ -30,8 +30,8 @@ type provider struct{}
 
 func (provider) Name() string { return Name }
 
-// EventTypes returns the trigger events this package has a Key for, sorted.
-func (provider) EventTypes() []string { return routes.Names() }
+// EventTypes returns the trigger events this package declares an event for, sorted.
+func (provider) EventTypes() []string { return registry.Names() }
 
 // head is the part of a body Decode reads before routing: enough to tell the format, the event
 // types and the fields of the idempotency key.
@@ -113,41 +113,48 @@ func (provider) Decode(body []byte) (*events.Envelope, error) {
 	}
 	env.IdempotencyKey = idempotencyKey(&h, version, types, body)
 
+	// The type is named in errors only when it is one of ours: the body's own text stays out.
+	known := registry.Has(env.Type)
+	prefix := "safetyculture: " + version + ": "
+	if known {
+		prefix = "safetyculture: " + env.Type + ": "
+	}
 	var invalid error
-	if v := h.validate(version, routes.Has(env.Type)); v != nil {
+	if v := h.validate(version, known); v != nil {
 		invalid = v
 	}
-	payload, err := routes.Decode(env.Type, body)
+	payload, err := registry.Decode(env.Type, body)
 	if err != nil && !errors.Is(err, events.ErrInvalid) {
-		return nil, fmt.Errorf("safetyculture: %s: %w", env.Type, err)
+		return nil, fmt.Errorf("%s%w", prefix, err)
 	}
 	env.Payload = payload
 	if err := events.JoinInvalid(nil, invalid, err); err != nil {
-		return env, fmt.Errorf("safetyculture: %s: %w", env.Type, err)
+		return env, fmt.Errorf("%s%w", prefix, err)
 	}
 	return env, nil
 }
 
 // format tells the format from the body's shape: an explicit version first, then the fields
-// only one format has. ok is false when the body has none of them.
+// only one format has, the newer envelope's first (webhook_id, resource): a newer body that
+// also carries a workflow_id is still newer. ok is false when the body has none of them.
 func (h *head) format() (version string, ok bool) {
 	if h.Version != nil {
 		switch v := strings.TrimSpace(*h.Version); {
 		case v == VersionLegacy || strings.HasPrefix(v, "1."):
 			return VersionLegacy, true
-		case v == VersionCurrent || strings.HasPrefix(v, "3."):
-			return VersionCurrent, true
+		case v == VersionNewer || strings.HasPrefix(v, "3."):
+			return VersionNewer, true
 		}
 	}
 	switch {
+	case events.Present(h.WebhookID), h.Resource != nil:
+		return VersionNewer, true
 	case events.Present(h.WorkflowID):
 		return VersionLegacy, true
-	case events.Present(h.WebhookID), h.Resource != nil:
-		return VersionCurrent, true
 	case h.Data != nil && h.Data.HasAudit:
 		return VersionLegacy, true
 	case h.Event != nil:
-		return VersionCurrent, true
+		return VersionNewer, true
 	}
 	return "", false
 }
@@ -164,7 +171,7 @@ func (h *head) validate(version string, known bool) *events.ValidationError {
 		}
 		err = events.Validate(&required)
 	case known:
-		var required currentRequired
+		var required newerRequired
 		if h.Resource != nil {
 			required.Resource.ID = h.Resource.ID
 		}
@@ -177,7 +184,7 @@ func (h *head) validate(version string, known bool) *events.ValidationError {
 	return nil
 }
 
-// legacyRequired and currentRequired name what each format requires, by JSON path. They are
+// legacyRequired and newerRequired name what each format requires, by JSON path. They are
 // named types: events.Validate drops the first element of a path as the type's name.
 type legacyRequired struct {
 	Data struct {
@@ -187,7 +194,7 @@ type legacyRequired struct {
 	} `json:"data"`
 }
 
-type currentRequired struct {
+type newerRequired struct {
 	Resource struct {
 		ID events.ID `json:"id" validate:"required"`
 	} `json:"resource"`

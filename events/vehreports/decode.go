@@ -1,7 +1,6 @@
 package vehreports
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,7 +22,8 @@ type provider struct{}
 
 func (provider) Name() string { return Name }
 
-func (provider) EventTypes() []string { return routes.Names() }
+// EventTypes returns the event types this package declares an event for, sorted.
+func (provider) EventTypes() []string { return registry.Names() }
 
 // wire is the assumed envelope, in every spelling Decode accepts.
 type wire struct {
@@ -61,7 +61,7 @@ func (provider) Decode(body []byte) (*events.Envelope, error) {
 	var id events.ID
 	if events.Present(w.ID) {
 		if err := events.Unmarshal(w.ID, &id); err != nil {
-			return nil, fmt.Errorf("vehreports: id: %w", err)
+			return nil, fmt.Errorf("vehreports: %w", events.InField("id", err))
 		}
 	}
 
@@ -80,9 +80,10 @@ func (provider) Decode(body []byte) (*events.Envelope, error) {
 	if !events.Present(data) {
 		data = json.RawMessage("null")
 	}
-	payload, err := routes.Decode(typ, data)
+	payload, err := registry.Decode(typ, data)
 	if err != nil && !errors.Is(err, events.ErrInvalid) {
-		return nil, fmt.Errorf("vehreports: data: %w", err)
+		// Only a routed type fails here, so the type named is one of ours.
+		return nil, fmt.Errorf("vehreports: %s: %w", typ, events.InField("data", err))
 	}
 	env.Payload = payload
 	if err := events.JoinInvalid([]string{"", "data."}, invalid, err); err != nil {
@@ -91,21 +92,23 @@ func (provider) Decode(body []byte) (*events.Envelope, error) {
 	return env, nil
 }
 
-// eventType returns the first of fields that is a non-empty JSON string.
-func eventType(fields ...json.RawMessage) (string, error) {
+// eventType returns the first of "type" and "event" that is a non-empty JSON string. When
+// neither is and one is of another JSON type, the error is a *events.FieldError naming it.
+func eventType(typ, event json.RawMessage) (string, error) {
 	var wrongKind error
-	for _, raw := range fields {
-		raw = bytes.TrimSpace(raw)
-		if !events.Present(raw) {
-			continue
-		}
-		if raw[0] != '"' {
-			wrongKind = fmt.Errorf("%w: event type is not a JSON string: %.40s", events.ErrShape, raw)
+	for _, field := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"type", typ}, {"event", event}} {
+		if !events.Present(field.raw) {
 			continue
 		}
 		var s string
-		if err := events.Unmarshal(raw, &s); err != nil {
-			return "", err
+		if err := events.Unmarshal(field.raw, &s); err != nil {
+			if wrongKind == nil {
+				wrongKind = events.InField(field.name, err)
+			}
+			continue
 		}
 		if s != "" {
 			return s, nil

@@ -90,20 +90,20 @@ func TestEnvelope(t *testing.T) {
 
 // golden decodes a fixture and checks its payload against want, field by field, and that the
 // payload's Data is the data object exactly as sent.
-func golden[T any](t *testing.T, key events.Event[T], file string, want *T) *T {
+func golden[T any](t *testing.T, event events.Event[T], file string, want *T) *T {
 	t.Helper()
 	body := fixture(t, file)
 	env, err := vehreports.Provider().Decode(body)
 	require.NoError(t, err)
-	got, ok := key.Payload(env)
-	require.True(t, ok, "payload of %s", key)
+	got, ok := event.Payload(env)
+	require.True(t, ok, "payload of %s", event)
 	gotData := reflect.ValueOf(got).Elem().FieldByName("Data").Bytes()
 	assert.Equal(t, string(dataOf(t, body)), string(gotData), "Data")
 
 	// Compare a second decoding, so that the payload returned keeps its nested Data.
 	again, err := vehreports.Provider().Decode(body)
 	require.NoError(t, err)
-	normalized, _ := key.Payload(again)
+	normalized, _ := event.Payload(again)
 	normalize(reflect.ValueOf(normalized))
 	normalize(reflect.ValueOf(want))
 	assert.Equal(t, want, normalized)
@@ -562,6 +562,55 @@ func TestAmountMinor(t *testing.T) {
 			got, ok := p.AmountMinor()
 			assert.Equal(t, tt.ok, ok)
 			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestErrorMessages checks the message a sender is answered with, which names the JSON path at
+// fault, and that no error quotes the body.
+func TestErrorMessages(t *testing.T) {
+	tests := map[string]string{
+		`{"id":"e1","type":1}`:                                                                 "field type has the wrong JSON type",
+		`{"id":"e1","event":{"type":"credits.low"}}`:                                           "field event has the wrong JSON type",
+		`{"id":"e1","type":7,"event":"credits.low"}`:                                           "",
+		`{"id":{},"type":"credits.low"}`:                                                       "field id has the wrong JSON type",
+		`{"id":"e1","type":"credits.low","data":9}`:                                            "field data has the wrong JSON type",
+		`{"id":"e1","type":"payment.failed","data":{"currency":{"code":"GBP"}}}`:               "field data.currency has the wrong JSON type",
+		`{"id":"e1","type":"report.completed","data":{"vehicle":true}}`:                        "field data.vehicle has the wrong JSON type",
+		`{"id":"e1","type":"report.completed","data":{"vehicle":{"id":{}}}}`:                   "field data.vehicle.id has the wrong JSON type",
+		`{"id":"e1","type":"inspection.verdict_flagged","data":{"reasons":"refuel_required"}}`: "field data.reasons has the wrong JSON type",
+		`{"type":"credits.low"}`:                                                               "required field missing: id",
+		`{"id":"e1"}`:                                                                          "no event type in the body",
+	}
+	for body, want := range tests {
+		t.Run(body, func(t *testing.T) {
+			_, err := vehreports.Provider().Decode([]byte(body))
+			if want == "" {
+				require.NoError(t, err, "a string event beside a non-string type")
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, want, events.Message(err))
+		})
+	}
+}
+
+// TestErrorsQuoteNoBody checks that an event type of the wrong JSON type is named by its field,
+// not quoted.
+func TestErrorsQuoteNoBody(t *testing.T) {
+	secret := "sk_live_" + strings.Repeat("4f9a", 12)
+	for _, body := range []string{
+		`{"id":"e1","type":{"token":"` + secret + `"}}`,
+		`{"id":"e1","type":["` + secret + `"]}`,
+		`{"id":"e1","event":{"` + secret + `":1}}`,
+		`{"id":"e1","type":"report.completed","data":{"vehicle":["` + secret + `"]}}`,
+	} {
+		t.Run(body, func(t *testing.T) {
+			eventstest.Reject(t, vehreports.Provider(), []byte(body), events.ErrShape)
+			_, err := vehreports.Provider().Decode([]byte(body))
+			assert.NotContains(t, err.Error(), secret[:12])
+			assert.NotContains(t, err.Error(), body[:20])
+			assert.NotContains(t, events.Message(err), secret[:12])
 		})
 	}
 }

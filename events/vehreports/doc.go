@@ -1,13 +1,13 @@
 // Package vehreports decodes webhook deliveries from vehReports (vehicle inspection reports,
 // rental agreements, driver licence checks, credits and billing) into typed payloads: one
-// [events.Key] per documented event, a payload struct per family of events, and the idempotency
-// key of each delivery. Most callers never call Decode themselves: the receiver does, and hands
-// each handler the payload its key names. [Provider] is what the receiver is given; it is safe
-// for concurrent use.
+// [events.Event] per documented event type, a payload struct per family of events, and the
+// idempotency key of each delivery. Most callers never call Decode themselves: the receiver does,
+// and hands each handler the payload its event names. [Provider] is what the receiver is given;
+// it is safe for concurrent use.
 //
 // # What is documented and what is assumed
 //
-// vehReports documents its event names (the Keys below), that each delivery is signed with an
+// vehReports documents its event names (the events below), that each delivery is signed with an
 // HMAC-SHA256 of the raw body (verify.VehReports), that deliveries are retried, and that
 // receivers should answer fast and be idempotent. It does NOT publish the body: neither the
 // envelope nor the data of any event. Everything below about field names is an ASSUMPTION,
@@ -30,8 +30,8 @@
 //	{"id": "evt_...", "event": "report.completed", "timestamp":  "2025-03-14T09:42:17Z", "data": {...}}
 //
 // The event type is the first of "type" and "event" that is a non-empty string; none is an
-// error wrapping [events.ErrNoType] (a non-string there with no string beside it is
-// [events.ErrShape]). Envelope.Time is the first non-empty of "created_at", "timestamp" and
+// error wrapping [events.ErrNoType] (a non-string there with no string beside it is an
+// [*events.FieldError], [events.ErrShape]). Envelope.Time is the first non-empty of "created_at", "timestamp" and
 // "occurred_at", in any format events.Time reads; it is zero when none is sent. "data" holds the
 // payload; when it is missing or null, a known event decodes to a zero payload struct with a nil
 // Data. A JSON object with none of id, type, event and data is not a vehReports delivery
@@ -40,7 +40,7 @@
 //
 // # Events and payloads
 //
-// vehReports documents 17 events. Each has a Key; events of one family share a payload struct:
+// vehReports documents 17 events, each exported here; events of one family share a payload struct:
 //
 //   - report.completed: [Report]
 //   - inspection.verdict_flagged: [Verdict]
@@ -53,8 +53,9 @@
 //   - subscription.cancelled: [Subscription]
 //
 // A known event whose data has a field of the wrong JSON type for its struct (an object where
-// a string belongs) fails with [events.ErrShape]; the field types are chosen loose enough that
-// only a payload of another shape altogether does.
+// a string belongs) fails with an [*events.FieldError] wrapping [events.ErrShape], naming the
+// field's path, such as "data.vehicle"; the field types are chosen loose enough that only a
+// payload of another shape altogether does. Event types are matched as sent, case included.
 //
 // Any other event type decodes to an envelope with a nil Payload and no error, so an event
 // vehReports adds never breaks a receiver.
@@ -63,9 +64,10 @@
 //
 // vehReports retries deliveries, so a receiver can see one event more than once. The envelope's
 // id is taken to identify the event across retries: Envelope.IdempotencyKey is
-// events.FieldKey(Name, id), "vehreports:evt_...". A body without an id (which fails validation
-// anyway) gets events.BodyKey(Name, body), the SHA-256 of the raw body, which matches a retry
-// that resends the same bytes.
+// events.FieldKey(Name, id), "vehreports:evt_...", or, for an id of more than 189 bytes,
+// "vehreports:sha256:" and the hex SHA-256 of that key (events.MaxKeyLen). A body without an id
+// (which fails validation anyway) gets events.BodyKey(Name, body), the SHA-256 of the raw body,
+// which matches a retry that resends the same bytes.
 //
 // # Decoding
 //

@@ -197,7 +197,7 @@ func newReceiver(cfg config, log *slog.Logger) (*receiver.Receiver, error) {
 
 // logEvent logs one handled event with its delivery's type and idempotency key.
 func logEvent(ctx context.Context, log *slog.Logger, attrs ...any) {
-	d, _ := receiver.FromContext(ctx)
+	d := receiver.FromContext(ctx)
 	log.InfoContext(ctx, "safetyculture event", append([]any{"type", d.Type, "key", d.IdempotencyKey}, attrs...)...)
 }
 

@@ -1,23 +1,37 @@
 // Command demo shows the whole SDK at work in a few seconds, with nothing to configure:
 //
-//	go run ./examples/demo
+//	go run ./examples/demo       # the walk-through and a summary table
+//	go run ./examples/demo -v    # the same, plus one line per fixture replayed
 //
 // It needs no environment variables and sends nothing beyond this machine. It starts a receiver
 // for each provider (Record360, SafetyCulture, Inspectorio, vehReports) with the embedded
 // defaults, such as an in-memory idempotency store, all on one server listening on a free port
 // of 127.0.0.1. The secrets are demo-only: generated with crypto/rand at start, forgotten at
-// exit. Then, acting as each provider, it sends over HTTP every fixture of the embedded corpus,
-// signed as that provider signs (the bad ones are expected to be rejected with 400 or 422), and
-// after that:
+// exit.
 //
-//   - a delivery sent again: answered 200, its handler not called a second time;
-//   - a delivery with a bad signature: answered 401;
-//   - a burst over the rate limit of a route of its own: some answered 429 with Retry-After.
+// It first walks through what a receiver does with a delivery, in four numbered steps, each
+// printed with the receiver's answer and the handler it ran:
 //
-// It prints one line per event a handler receives ("event" from a typed handler, with fields of
-// the typed payload; "fallback" for event types with no typed handler here), one line per
-// request sent (provider, fixture, kind, status and the receiver's answer), and a summary; then
-// it shuts down and exits: 0 when every answer was the one expected, 1 otherwise.
+//  1. a new event: handled by a typed handler, which prints a few fields of its payload;
+//  2. the same delivery again: answered "200 ok: already processed", the handler not called;
+//  3. a forged signature: answered 401;
+//  4. a burst of new events over the rate limit of a route of its own: the first ones are let
+//     through and handled, the rest answered 429 with Retry-After.
+//
+// Every delivery of the walk-through is the SafetyCulture fixture newer_action_created.json with
+// its event.date_triggered moved on by a few seconds. SafetyCulture's idempotency key includes
+// that time, so each is a new event to the receiver, and none is an event of the corpus.
+//
+// Then, acting as each provider, it sends over HTTP every fixture of the embedded corpus, signed
+// as that provider signs, and prints a table: per provider, the fixtures sent and how they were
+// answered (200 and handled, 200 as a duplicate, 400, 422, another status) and how many answers
+// were not the expected ones. Bad fixtures are expected to be refused with 400 or 422, all
+// others answered 200. Some variants repeat the event of another fixture (the same idempotency
+// key), so the receiver answers them as duplicates. The -v flag adds one line per fixture, with
+// the handler it ran.
+//
+// It then shuts down and exits: 0 when every answer was the one expected, 1 otherwise, 2 for
+// an unknown flag.
 //
 // For a service to deploy, start from examples/basic (one provider) or examples/multi (all four,
 // credentials from the environment).
@@ -27,12 +41,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -41,7 +56,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -59,50 +73,85 @@ import (
 )
 
 const (
-	// limitedRoute is the rate-limited SafetyCulture route the burst is sent to.
-	limitedRoute = "/limited/safetyculture"
+	// storyRoute receives the first three steps of the walk-through; limitedRoute is the
+	// rate-limited SafetyCulture route the burst of step 4 is sent to.
+	storyRoute   = "/webhooks/" + safetyculture.Name
+	limitedRoute = "/limited/" + safetyculture.Name
 
 	// burstLimit and burstSize: the limited route lets 3 deliveries through at once, then one
 	// a second; the demo sends 10 in a row.
 	burstLimit = 3
 	burstSize  = 10
 
-	// duplicateFixture is sent a second time after the replay, and burstFixture is the body of
-	// the burst: both have been handled by then, so they are answered as duplicates.
-	duplicateFixture = "record360/v3_inspection_created.json"
-	burstFixture     = "safetyculture/newer_action_created.json"
+	// storyFixture is the body of every delivery of the walk-through, each with a
+	// date_triggered of its own.
+	storyFixture = "newer_action_created.json"
 )
 
 // providerNames lists the providers in the order the demo mounts them and replays their fixtures.
 var providerNames = []string{record360.Name, safetyculture.Name, inspectorio.Name, vehreports.Name}
 
+var (
+	// errUnexpected is returned by run when an answer was not the one expected: exit status 1.
+	errUnexpected = errors.New("demo: some answers were not the ones expected")
+
+	// errUsage is returned by run for an unknown flag: exit status 2.
+	errUsage = errors.New("demo: usage")
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	if err != nil && !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errUnexpected) && !errors.Is(err, errUsage) {
 		fmt.Fprintln(os.Stderr, "demo:", err)
-		os.Exit(1)
 	}
+	os.Exit(exitCode(err))
 }
 
-// run starts the receivers on a loopback port, sends every delivery of the demo to them,
-// prints what happens to out, and shuts down. It returns an error when an answer was not the
-// one expected.
-func run(ctx context.Context, out io.Writer) error {
-	p := &printer{w: out}
-	ev := &eventPrinter{p: p}
+// exitCode is the exit status for run's error: 0 for none (or -h), 2 for a flag error, 1
+// otherwise.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	return 1
+}
 
-	// SafetyCulture's two routes (see below) share one idempotency store, so that an event
-	// handled on one is a duplicate on the other. The other providers' receivers use their
-	// default in-memory store.
+// run parses the flags in args, starts the receivers on a loopback port, sends every delivery
+// of the demo to them, prints what happens to stdout, and shuts down. It returns errUnexpected
+// when an answer was not the one expected.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	verbose := flags.Bool("v", false, "print one line per fixture replayed, with the handler it ran")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintln(stderr, "demo: takes no arguments")
+		flags.Usage()
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, flags.Arg(0))
+	}
+
+	calls := &handlerCalls{}
+
+	// SafetyCulture's two routes (see below) share one idempotency store, as two instances of
+	// one service would, so that an event handled on one is a duplicate on the other. The other
+	// providers' receivers use their default in-memory store.
 	scStore, err := idempotency.NewMemory(idempotency.MemoryConfig{})
 	if err != nil {
 		return err
 	}
 	defer scStore.Close()
 
-	providers, err := newProviders(ev, scStore)
+	providers, err := newProviders(calls, scStore)
 	if err != nil {
 		return err
 	}
@@ -119,9 +168,9 @@ func run(ctx context.Context, out io.Writer) error {
 	// has a limiter (see examples/multi). Here the provider routes have none, and the limiter
 	// is shown on a route of its own: a second SafetyCulture receiver with the same verifier
 	// and idempotency store, limited to a burst of 3 per client IP, which the demo then floods.
-	// (Keying the limiter on a header the demo sets would work too, but a key the client
-	// chooses lets any client pick a fresh bucket: not something to copy.)
-	limited, err := newLimitedSafetyCulture(providers, scStore, ev)
+	// (Bucketing on a header the demo sets would work too, but a bucket the client chooses
+	// lets any client pick a fresh one: not something to copy.)
+	limited, err := newLimitedSafetyCulture(providers, scStore, calls)
 	if err != nil {
 		return err
 	}
@@ -147,16 +196,20 @@ func run(ctx context.Context, out io.Writer) error {
 		base:    "http://" + ln.Addr().String(),
 		client:  &http.Client{Timeout: 10 * time.Second},
 		signers: map[string]verify.Signer{},
-		p:       p,
-		ev:      ev,
-		results: map[int]int{},
+		calls:   calls,
+		out:     &printer{w: stdout},
+		verbose: *verbose,
+		tally:   newTally(providerNames),
 	}
 	for _, prov := range providers {
 		d.signers[prov.name] = prov.signer
 	}
-	p.printf("inspecthook demo: receivers for %s on %s (loopback only)\n", strings.Join(providerNames, ", "), d.base)
-	p.printf("secrets: generated with crypto/rand for this run only (demo-only)\n")
-	sendErr := d.sendAll(ctx)
+	d.out.printf("inspecthook demo: receivers for %s on %s (loopback only)\n", strings.Join(providerNames, ", "), d.base)
+	d.out.printf("secrets: generated with crypto/rand for this run only (demo-only)\n")
+	sendErr := d.story(ctx)
+	if sendErr == nil {
+		sendErr = d.replay(ctx)
+	}
 
 	d.client.CloseIdleConnections()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -170,7 +223,8 @@ func run(ctx context.Context, out io.Writer) error {
 	if sendErr != nil {
 		return sendErr
 	}
-	return d.summary()
+	d.summary()
+	return d.result()
 }
 
 // provider is one provider's receiver, its verifier and the signer that sends as the provider
@@ -184,7 +238,7 @@ type provider struct {
 
 // newProviders builds the four receivers with demo-only secrets and registers their handlers.
 // SafetyCulture's receiver uses scStore.
-func newProviders(ev *eventPrinter, scStore idempotency.Store) ([]provider, error) {
+func newProviders(calls *handlerCalls, scStore idempotency.Store) ([]provider, error) {
 	secret := rand.Text // 26 random base32 characters a call, for this run only
 
 	// Record360: HTTP Basic plus an account-id header, both required.
@@ -216,7 +270,7 @@ func newProviders(ev *eventPrinter, scStore idempotency.Store) ([]provider, erro
 		decoder  events.Provider
 		auth     verify.Verifier
 		store    idempotency.Store // nil: the receiver's own in-memory store
-		register func(*receiver.Receiver, *eventPrinter)
+		register func(*receiver.Receiver, *handlerCalls)
 	}{
 		{record360.Provider(), r360, nil, handleRecord360},
 		{safetyculture.Provider(), sc, scStore, handleSafetyCulture},
@@ -225,7 +279,7 @@ func newProviders(ev *eventPrinter, scStore idempotency.Store) ([]provider, erro
 	}
 	var providers []provider
 	for _, a := range all {
-		rx, err := newReceiver(a.decoder, receiver.Config{Verifier: a.auth, Store: a.store}, a.register, ev)
+		rx, err := newReceiver(a.decoder, receiver.Config{Verifier: a.auth, Store: a.store}, a.register, calls)
 		if err != nil {
 			return nil, err
 		}
@@ -243,54 +297,59 @@ func newProviders(ev *eventPrinter, scStore idempotency.Store) ([]provider, erro
 // newLimitedSafetyCulture returns a second SafetyCulture receiver, sharing the first one's
 // verifier and store, behind a per-client-IP limit of burstLimit deliveries at once and one a
 // second after that.
-func newLimitedSafetyCulture(providers []provider, store idempotency.Store, ev *eventPrinter) (*receiver.Receiver, error) {
+func newLimitedSafetyCulture(providers []provider, store idempotency.Store, calls *handlerCalls) (*receiver.Receiver, error) {
 	i := slices.IndexFunc(providers, func(p provider) bool { return p.name == safetyculture.Name })
-	limiter, err := ratelimit.New(ratelimit.Config{Rate: 1, Burst: burstLimit, Key: ratelimit.ClientIP()})
+	limiter, err := ratelimit.New(ratelimit.Config{Rate: 1, Burst: burstLimit, Bucket: ratelimit.ClientIP()})
 	if err != nil {
 		return nil, err
 	}
 	cfg := receiver.Config{Verifier: providers[i].auth, Store: store, Limiter: limiter}
-	return newReceiver(safetyculture.Provider(), cfg, handleSafetyCulture, ev)
+	return newReceiver(safetyculture.Provider(), cfg, handleSafetyCulture, calls)
 }
 
-// newReceiver builds a receiver whose handlers print what they receive. The receiver's own
-// log, one line per delivery, is discarded: the demo prints its own.
-func newReceiver(p events.Provider, cfg receiver.Config, register func(*receiver.Receiver, *eventPrinter), ev *eventPrinter) (*receiver.Receiver, error) {
+// newReceiver builds a receiver whose handlers record their calls. The receiver's own log, one
+// line per delivery, is discarded: the demo prints its own.
+func newReceiver(p events.Provider, cfg receiver.Config, register func(*receiver.Receiver, *handlerCalls), calls *handlerCalls) (*receiver.Receiver, error) {
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	rx, err := receiver.New(p, cfg)
 	if err != nil {
 		return nil, err
 	}
-	register(rx, ev)
+	register(rx, calls)
 	// Every event type without a typed handler here, known to the provider package or not.
-	receiver.HandleUnknown(rx, ev.fallback)
+	receiver.HandleUnknown(rx, calls.fallback)
 	return rx, nil
 }
 
-// handle registers h for every key: one handler for events that carry the same payload.
-func handle[T any](rx *receiver.Receiver, h func(context.Context, *T) error, keys ...events.Event[T]) {
-	for _, k := range keys {
-		receiver.Handle(rx, k, h)
+// handle registers h for every event ev: one handler for events that carry the same payload.
+func handle[T any](rx *receiver.Receiver, h func(context.Context, *T) error, evs ...events.Event[T]) {
+	for _, ev := range evs {
+		receiver.Handle(rx, ev, h)
 	}
 }
 
-// handleRecord360 registers typed handlers for Record360 events, which print what they receive.
-func handleRecord360(rx *receiver.Receiver, ev *eventPrinter) {
+// handleRecord360 registers typed handlers for Record360 events, which record what they receive.
+func handleRecord360(rx *receiver.Receiver, calls *handlerCalls) {
 	handle(rx, func(ctx context.Context, insp *record360.Inspection) error {
-		return ev.event(ctx, "inspection=%s unit=%s damage=%t", insp.ID, insp.Unit.ReferenceNumber, insp.DamagePresent)
+		return calls.typed(ctx, "inspection=%s unit=%s damage=%t", insp.ID, insp.Unit.ReferenceNumber, insp.DamagePresent)
 	}, record360.InspectionCreated)
 	handle(rx, func(ctx context.Context, task *record360.Task) error {
-		return ev.event(ctx, "task=%s unit=%s status=%s", task.ID, task.Unit.ReferenceNumber, task.Status)
+		return calls.typed(ctx, "task=%s unit=%s status=%s", task.ID, task.Unit.ReferenceNumber, task.Status)
 	}, record360.TaskCompleted, record360.V1TaskComplete, record360.V1TaskCompleted)
 	handle(rx, func(ctx context.Context, tx *record360.Transaction) error {
-		return ev.event(ctx, "transaction=%s asset=%s damage=%t", tx.ID, tx.Asset.ExternalID, tx.Damage)
+		return calls.typed(ctx, "transaction=%s asset=%s damage=%t", tx.ID, tx.Asset.ExternalID, tx.Damage)
 	}, record360.V1TransactionCreated)
 }
 
-// handleSafetyCulture registers typed handlers for SafetyCulture events, which print what they receive.
-func handleSafetyCulture(rx *receiver.Receiver, ev *eventPrinter) {
+// handleSafetyCulture registers typed handlers for SafetyCulture events, which record what they
+// receive.
+func handleSafetyCulture(rx *receiver.Receiver, calls *handlerCalls) {
 	handle(rx, func(ctx context.Context, e *safetyculture.InspectionEvent) error {
-		return ev.event(ctx, "inspection=%s format=%s", e.InspectionID(), formatOf(e.Delivery))
+		format := "newer"
+		if e.Resource == nil { // the legacy format has no resource: its subject is the audit
+			format = "legacy"
+		}
+		return calls.typed(ctx, "inspection=%s format=%s", e.InspectionID(), format)
 	},
 		safetyculture.InspectionStarted, safetyculture.InspectionUpdated, safetyculture.InspectionCompleted,
 		safetyculture.InspectionArchived, safetyculture.InspectionUnarchived, safetyculture.InspectionHasStarted,
@@ -300,41 +359,35 @@ func handleSafetyCulture(rx *receiver.Receiver, ev *eventPrinter) {
 		if e.Data.Status != nil {
 			status = e.Data.Status.Label
 		}
-		return ev.event(ctx, "action=%s title=%q status=%q", e.Data.ActionID, e.Data.Title, status)
+		return calls.typed(ctx, "title=%q status=%q", e.Data.Title, status)
 	}, safetyculture.ActionCreated, safetyculture.ActionStatusUpdated)
 	handle(rx, func(ctx context.Context, e *safetyculture.MediaEvent) error {
-		return ev.event(ctx, "media=%s type=%s", e.Data.MediaID, e.Data.MediaType)
+		return calls.typed(ctx, "media=%s type=%s", e.Data.MediaID, e.Data.MediaType)
 	}, safetyculture.MediaUploaded)
 }
 
-// formatOf names the SafetyCulture format a delivery came in.
-func formatOf(d safetyculture.Delivery) string {
-	if d.Resource == nil {
-		return "legacy"
-	}
-	return "newer"
-}
-
-// handleInspectorio registers typed handlers for Inspectorio events, which print what they receive.
-func handleInspectorio(rx *receiver.Receiver, ev *eventPrinter) {
+// handleInspectorio registers typed handlers for Inspectorio events, which record what they
+// receive.
+func handleInspectorio(rx *receiver.Receiver, calls *handlerCalls) {
 	handle(rx, func(ctx context.Context, r *inspectorio.Report) error {
-		return ev.event(ctx, "report=%s path=%s message=%s", r.Payload.ResourceID, r.Payload.Path, r.MessageID)
+		return calls.typed(ctx, "report=%s path=%s", r.Payload.ResourceID, r.Payload.Path)
 	}, inspectorio.ReportCreated, inspectorio.ReportFileReady)
 }
 
-// handleVehReports registers typed handlers for vehReports events, which print what they receive.
-func handleVehReports(rx *receiver.Receiver, ev *eventPrinter) {
+// handleVehReports registers typed handlers for vehReports events, which record what they
+// receive.
+func handleVehReports(rx *receiver.Receiver, calls *handlerCalls) {
 	handle(rx, func(ctx context.Context, r *vehreports.Report) error {
-		return ev.event(ctx, "report=%s registration=%q verdict=%s", r.Reference, r.Registration, r.Verdict)
+		return calls.typed(ctx, "report=%s registration=%q verdict=%s", r.Reference, r.Registration, r.Verdict)
 	}, vehreports.ReportCompleted)
 	handle(rx, func(ctx context.Context, v *vehreports.Verdict) error {
-		return ev.event(ctx, "report=%s verdict=%s reasons=%d", v.ReportID, v.Verdict, len(v.Reasons))
+		return calls.typed(ctx, "report=%s verdict=%s reasons=%d", v.ReportID, v.Verdict, len(v.Reasons))
 	}, vehreports.InspectionVerdictFlagged)
 	handle(rx, func(ctx context.Context, a *vehreports.Agreement) error {
-		return ev.event(ctx, "agreement=%s status=%s registration=%q", a.Reference, a.Status, registration(a.Vehicle))
+		return calls.typed(ctx, "agreement=%s status=%s registration=%q", a.Reference, a.Status, registration(a.Vehicle))
 	}, vehreports.AgreementSigned, vehreports.AgreementReturnDue, vehreports.AgreementClosed)
 	handle(rx, func(ctx context.Context, v *vehreports.Vehicle) error {
-		return ev.event(ctx, "vehicle=%s registration=%q", v.ID, v.Registration)
+		return calls.typed(ctx, "vehicle=%s registration=%q", v.ID, v.Registration)
 	}, vehreports.VehicleCreated, vehreports.VehicleUpdated)
 }
 
@@ -346,223 +399,439 @@ func registration(v *vehreports.Vehicle) string {
 	return v.Registration
 }
 
-// eventPrinter prints one line per event a handler receives, and counts them.
-type eventPrinter struct {
-	p        *printer
-	typed    atomic.Int64
-	untyped  atomic.Int64
-	handlers atomic.Int64 // calls of any handler, typed or fallback
+// handlerCall is one call of a handler: which kind, the event type, and what it read.
+type handlerCall struct {
+	typed  bool   // a typed handler; false for the HandleUnknown fallback
+	typ    string // the event type routed on
+	detail string // fields of the typed payload, or why the fallback was called
 }
 
-// event prints a typed event: provider, type and the payload's fields.
-func (e *eventPrinter) event(ctx context.Context, format string, args ...any) error {
-	d, _ := receiver.FromContext(ctx)
-	e.typed.Add(1)
-	e.handlers.Add(1)
-	e.p.printf("  event     %-13s %-42s %s\n", d.Provider, d.Type, fmt.Sprintf(format, args...))
+func (c handlerCall) String() string {
+	kind := "fallback handler"
+	if c.typed {
+		kind = "typed handler"
+	}
+	return fmt.Sprintf("%s: %s %s", kind, c.typ, c.detail)
+}
+
+// handlerCalls records the handlers' calls. The demo sends one delivery at a time and a
+// handler returns before the receiver answers, so the calls taken after reading an answer are
+// those of that delivery.
+type handlerCalls struct {
+	mu      sync.Mutex
+	pending []handlerCall
+	typedN  int
+	unknown int
+}
+
+// typed records a typed handler's call: the delivery's type and the payload's fields.
+func (h *handlerCalls) typed(ctx context.Context, format string, args ...any) error {
+	h.add(handlerCall{typed: true, typ: receiver.FromContext(ctx).Type, detail: fmt.Sprintf(format, args...)})
 	return nil
 }
 
 // fallback is the HandleUnknown handler: an event type with no typed handler.
-func (e *eventPrinter) fallback(ctx context.Context, env *events.Envelope) error {
-	e.untyped.Add(1)
-	e.handlers.Add(1)
-	why := "no typed handler registered here"
+func (h *handlerCalls) fallback(_ context.Context, env *events.Envelope) error {
+	why := "(no typed handler registered here)"
 	if !env.Known() {
-		why = "event type unknown to the provider package"
+		why = "(event type unknown to the provider package)"
 	}
-	e.p.printf("  fallback  %-13s %-42s (%s)\n", env.Provider, env.Type, why)
+	h.add(handlerCall{typ: env.Type, detail: why})
 	return nil
 }
 
-// demo sends the deliveries and keeps the tally.
+func (h *handlerCalls) add(c handlerCall) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pending = append(h.pending, c)
+	if c.typed {
+		h.typedN++
+	} else {
+		h.unknown++
+	}
+}
+
+// take returns the calls recorded since the last take.
+func (h *handlerCalls) take() []handlerCall {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	calls := h.pending
+	h.pending = nil
+	return calls
+}
+
+// counts returns how many typed and fallback calls there were in all.
+func (h *handlerCalls) counts() (typed, fallback int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.typedN, h.unknown
+}
+
+// demo sends the deliveries, prints them and keeps the tally.
 type demo struct {
 	base    string // the server's URL, on loopback
 	client  *http.Client
 	signers map[string]verify.Signer // by provider name
-	p       *printer
-	ev      *eventPrinter
-
-	results    map[int]int // responses by status
-	sent       int
-	fixtures   int      // fixtures sent
-	fixturesOK int      // fixtures answered with webhooktest.WantStatus
-	unexpected []string // what was not answered as expected
+	calls   *handlerCalls
+	out     *printer
+	verbose bool
+	tally   *tally
 }
 
-// sendAll sends every delivery of the demo, one step after the other.
-func (d *demo) sendAll(ctx context.Context) error {
-	for _, step := range []func(context.Context) error{d.replay, d.duplicate, d.badSignature, d.burst} {
-		if err := step(ctx); err != nil {
+// answer is the receiver's answer to one delivery, with the handler calls it caused.
+type answer struct {
+	status     int
+	text       string // the first line of the body, cut to 90 bytes
+	retryAfter string // the Retry-After header
+	calls      []handlerCall
+}
+
+func (a answer) String() string {
+	s := fmt.Sprintf("%d %s", a.status, a.text)
+	if a.retryAfter != "" {
+		s += ", Retry-After: " + a.retryAfter
+	}
+	return s
+}
+
+// story sends the deliveries of the walk-through, printing each step before the replay.
+func (d *demo) story(ctx context.Context) error {
+	body, err := fs.ReadFile(inspecthook.Fixtures(), path.Join(safetyculture.Name, storyFixture))
+	if err != nil {
+		return err
+	}
+	// newEvent returns the fixture's event moved on by n seconds: a new event to the receiver.
+	newEvent := func(n int) ([]byte, string, error) {
+		return withDateTriggered(body, time.Duration(n)*time.Second)
+	}
+	signer := d.signers[safetyculture.Name]
+
+	d.out.printf("\nWhat a receiver does with a delivery, in four steps. Each delivery is the fixture\n")
+	d.out.printf("%s/%s with its event.date_triggered moved on a few seconds:\n", safetyculture.Name, storyFixture)
+	d.out.printf("SafetyCulture's idempotency key includes that time, so each is a new event to the receiver.\n")
+
+	// 1. A new event.
+	first, when, err := newEvent(1)
+	if err != nil {
+		return err
+	}
+	d.out.printf("\n1. A new event is verified, decoded and handed to the typed handler of its event type.\n")
+	d.out.printf("     POST %s  date_triggered=%s\n", storyRoute, when)
+	a, err := d.send(ctx, storyRoute, first, signer)
+	if err != nil {
+		return err
+	}
+	for _, c := range a.calls {
+		d.out.printf("     %s\n", c)
+	}
+	d.out.printf("     -> %s\n", a)
+	d.tally.check("step 1, new event", a.status == http.StatusOK && len(a.calls) == 1 && a.calls[0].typed,
+		"%s with %d handler calls, want 200 and one typed handler call", a, len(a.calls))
+
+	// 2. The same delivery again.
+	d.out.printf("\n2. The same delivery again, as a provider retries when it missed the answer: the event\n")
+	d.out.printf("   was handled already, so the receiver acknowledges it without calling the handler.\n")
+	d.out.printf("     POST %s  date_triggered=%s\n", storyRoute, when)
+	a, err = d.send(ctx, storyRoute, first, signer)
+	if err != nil {
+		return err
+	}
+	d.out.printf("     -> %s  (%s)\n", a, callsNote(a.calls))
+	d.tally.check("step 2, same delivery again", a.status == http.StatusOK && len(a.calls) == 0,
+		"%s with %d handler calls, want 200 and none", a, len(a.calls))
+
+	// 3. A forged signature.
+	forger, err := verify.NewHMAC(verify.SafetyCulture("not-the-secret"))
+	if err != nil {
+		return err
+	}
+	forged, _, err := newEvent(2)
+	if err != nil {
+		return err
+	}
+	d.out.printf("\n3. A new event signed with a secret the receiver does not know: refused before its\n")
+	d.out.printf("   body is decoded.\n")
+	d.out.printf("     POST %s  signature forged\n", storyRoute)
+	a, err = d.send(ctx, storyRoute, forged, forger)
+	if err != nil {
+		return err
+	}
+	d.out.printf("     -> %s  (%s)\n", a, callsNote(a.calls))
+	d.tally.check("step 3, forged signature", a.status == http.StatusUnauthorized && len(a.calls) == 0,
+		"%s with %d handler calls, want 401 and none", a, len(a.calls))
+
+	// 4. A burst over the rate limit.
+	d.out.printf("\n4. A burst of %d new events in a row to %s, which lets %d through at once per\n", burstSize, limitedRoute, burstLimit)
+	d.out.printf("   client IP, then 1 a second: those let through are handled, the others refused with\n")
+	d.out.printf("   429 and a Retry-After saying when to send them again.\n")
+	handled, limited := 0, 0
+	for i := range burstSize {
+		ev, when, err := newEvent(3 + i)
+		if err != nil {
 			return err
 		}
+		a, err := d.send(ctx, limitedRoute, ev, signer)
+		if err != nil {
+			return err
+		}
+		d.out.printf("     #%-2d date_triggered=%s  -> %-40s  %s\n", i+1, when, a, callsNote(a.calls))
+		what := fmt.Sprintf("step 4, burst #%d", i+1)
+		switch a.status {
+		case http.StatusOK:
+			handled++
+			d.tally.check(what, len(a.calls) == 1 && a.calls[0].typed, "200 with %d handler calls, want one typed handler call", len(a.calls))
+		case http.StatusTooManyRequests:
+			limited++
+			d.tally.check(what, len(a.calls) == 0 && a.retryAfter != "", "429 with %d handler calls and Retry-After %q, want none and a Retry-After", len(a.calls), a.retryAfter)
+		default:
+			d.tally.check(what, false, "%s, want 200 or 429", a)
+		}
+		if i < burstLimit {
+			d.tally.check(what, a.status == http.StatusOK, "%s, want 200: the burst allows %d at once", a, burstLimit)
+		}
 	}
+	d.tally.check("step 4, burst", limited > 0, "no delivery was rate-limited")
+	d.out.printf("   %d let through and handled, %d refused with 429.\n", handled, limited)
 	return nil
 }
 
-// replay sends every fixture of every provider, signed as the provider signs, and checks each
-// answer against webhooktest.WantStatus: 200 for events, variants and unknown events, 400 or
-// 422 for bad bodies.
+// callsNote says which handler a delivery's answer came with.
+func callsNote(calls []handlerCall) string {
+	switch {
+	case len(calls) == 0:
+		return "no handler called"
+	case len(calls) == 1 && calls[0].typed:
+		return "typed handler called"
+	case len(calls) == 1:
+		return "fallback handler called"
+	}
+	return fmt.Sprintf("%d handler calls", len(calls))
+}
+
+// withDateTriggered returns a copy of the SafetyCulture body with event.date_triggered moved on
+// by d, and the new time. The copy's keys are in another order: a receiver reads the JSON, not
+// its layout.
+func withDateTriggered(body []byte, d time.Duration) ([]byte, string, error) {
+	var doc, event map[string]json.RawMessage
+	var triggered time.Time
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", storyFixture, err)
+	}
+	if err := json.Unmarshal(doc["event"], &event); err != nil {
+		return nil, "", fmt.Errorf("%s: event: %w", storyFixture, err)
+	}
+	if err := json.Unmarshal(event["date_triggered"], &triggered); err != nil {
+		return nil, "", fmt.Errorf("%s: event.date_triggered: %w", storyFixture, err)
+	}
+	when := triggered.Add(d).UTC().Format(time.RFC3339)
+	var err error
+	if event["date_triggered"], err = json.Marshal(when); err != nil {
+		return nil, "", err
+	}
+	if doc["event"], err = json.Marshal(event); err != nil {
+		return nil, "", err
+	}
+	out, err := json.Marshal(doc)
+	return out, when, err
+}
+
+// replay sends every fixture of every provider, signed as the provider signs, and tallies each
+// answer against webhooktest.WantStatus: 200 for events, variants and unknown events, 400 or 422
+// for bad bodies. With -v it prints one line per fixture, and the handler it ran.
 func (d *demo) replay(ctx context.Context) error {
-	d.p.printf("\nreplay: every fixture of every provider, signed as the provider signs\n")
+	var all [][]inspecthook.Fixture
+	total := 0
 	for _, name := range providerNames {
 		fixtures, err := inspecthook.LoadFixtures(name)
 		if err != nil {
 			return err
 		}
-		for _, f := range fixtures {
+		all = append(all, fixtures)
+		total += len(fixtures)
+	}
+	d.out.printf("\nReplay: the %d fixtures of the corpus, each sent to its provider's receiver signed as\n", total)
+	d.out.printf("that provider signs. Bad fixtures must be refused with 400 or 422, the others answered 200.\n")
+	if !d.verbose {
+		d.out.printf("(Run with -v for one line per fixture.)\n")
+	} else {
+		d.out.printf("\n")
+	}
+	for i, name := range providerNames {
+		for _, f := range all[i] {
 			body, err := f.Body()
 			if err != nil {
 				return err
 			}
-			status, answer, _, err := d.send(ctx, "/webhooks/"+name, body, d.signers[name])
+			a, err := d.send(ctx, "/webhooks/"+name, body, d.signers[name])
 			if err != nil {
 				return err
 			}
-			want := webhooktest.WantStatus(f)
-			d.fixtures++
-			if status == want {
-				d.fixturesOK++
+			mark := d.tally.fixture(f, a)
+			if d.verbose {
+				d.out.printf("  %-13s %-46s %-7s -> %s%s\n", name, path.Base(f.File), f.Kind, a, mark)
+				for _, c := range a.calls {
+					d.out.printf("  %-13s   %s\n", "", c)
+				}
 			}
-			d.sentLine(name, path.Base(f.File), f.Kind, status, answer+d.expect(f.File, status, want))
 		}
 	}
 	return nil
 }
 
-// duplicate sends a delivery the replay sent already: it is answered 200 and its handler is
-// not called again.
-func (d *demo) duplicate(ctx context.Context) error {
-	d.p.printf("\nduplicate: %s again\n", duplicateFixture)
-	body, err := fs.ReadFile(inspecthook.Fixtures(), duplicateFixture)
-	if err != nil {
-		return err
-	}
-	before := d.ev.handlers.Load()
-	status, answer, _, err := d.send(ctx, "/webhooks/"+record360.Name, body, d.signers[record360.Name])
-	if err != nil {
-		return err
-	}
-	calls := d.ev.handlers.Load() - before
-	if calls != 0 {
-		d.unexpected = append(d.unexpected, fmt.Sprintf("duplicate: %d handler calls, want 0", calls))
-	}
-	answer += fmt.Sprintf(" (handler calls: %d)", calls) + d.expect("duplicate", status, http.StatusOK)
-	d.sentLine(record360.Name, path.Base(duplicateFixture), "again", status, answer)
-	return nil
-}
-
-// badSignature sends a SafetyCulture delivery signed with a secret the receiver does not know:
-// it is answered 401.
-func (d *demo) badSignature(ctx context.Context) error {
-	d.p.printf("\nbad signature: %s signed with another secret\n", burstFixture)
-	forger, err := verify.NewHMAC(verify.SafetyCulture("not-the-secret"))
-	if err != nil {
-		return err
-	}
-	body, err := fs.ReadFile(inspecthook.Fixtures(), burstFixture)
-	if err != nil {
-		return err
-	}
-	status, answer, _, err := d.send(ctx, "/webhooks/"+safetyculture.Name, body, forger)
-	if err != nil {
-		return err
-	}
-	d.sentLine(safetyculture.Name, path.Base(burstFixture), "forged", status, answer+d.expect("bad signature", status, http.StatusUnauthorized))
-	return nil
-}
-
-// burst sends burstSize deliveries in a row to the rate-limited route: the first burstLimit
-// pass (answered 200 as duplicates: the replay handled the event), the rest are answered 429
-// with Retry-After.
-func (d *demo) burst(ctx context.Context) error {
-	d.p.printf("\nburst: %d deliveries in a row to %s (burst %d, then 1/s per client IP)\n", burstSize, limitedRoute, burstLimit)
-	body, err := fs.ReadFile(inspecthook.Fixtures(), burstFixture)
-	if err != nil {
-		return err
-	}
-	limited := 0
-	for i := range burstSize {
-		status, answer, h, err := d.send(ctx, limitedRoute, body, d.signers[safetyculture.Name])
-		if err != nil {
-			return err
-		}
-		if status == http.StatusTooManyRequests {
-			limited++
-			answer += ", Retry-After: " + h.Get("Retry-After")
-		}
-		d.sentLine(safetyculture.Name, fmt.Sprintf("%s #%d", path.Base(burstFixture), i+1), "burst", status, answer)
-	}
-	if limited == 0 {
-		d.unexpected = append(d.unexpected, "burst: no delivery was rate-limited")
-	}
-	return nil
-}
-
-// sentLine prints one request: provider, what was sent, its kind, the status and the answer.
-func (d *demo) sentLine(provider, what, kind string, status int, answer string) {
-	d.p.printf("  sent      %-13s %-46s %-7s -> %d %s\n", provider, what, kind, status, answer)
-}
-
-// send posts body to the route, signed with signer, and returns the status, the first line of
-// the receiver's answer and the response headers.
-func (d *demo) send(ctx context.Context, route string, body []byte, signer verify.Signer) (int, string, http.Header, error) {
+// send posts body to the route, signed with signer, and returns the receiver's answer with the
+// handler calls it caused.
+func (d *demo) send(ctx context.Context, route string, body []byte, signer verify.Signer) (answer, error) {
+	d.calls.take() // none expected: a delivery's calls are taken with its answer
 	resp, err := webhooktest.Send(ctx, d.client, d.base+route, body, signer)
 	if err != nil {
-		return 0, "", nil, err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	text, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	if err != nil {
-		return 0, "", nil, err
+		return answer{}, err
 	}
-	d.sent++
-	d.results[resp.StatusCode]++
-	answer, _, _ = bytes.Cut(answer, []byte("\n"))
-	if len(answer) > 90 {
-		answer = append(answer[:87:87], "..."...)
+	text, _, _ = bytes.Cut(text, []byte("\n"))
+	if len(text) > 90 {
+		text = append(text[:87:87], "..."...)
 	}
-	return resp.StatusCode, string(answer), resp.Header, nil
+	return answer{
+		status:     resp.StatusCode,
+		text:       string(text),
+		retryAfter: resp.Header.Get("Retry-After"),
+		calls:      d.calls.take(),
+	}, nil
 }
 
-// expect records an unexpected status and returns the mark to print beside it.
-func (d *demo) expect(what string, got, want int) string {
-	if got == want {
+// summary prints the table of the replay, what was unexpected, and the handler calls.
+func (d *demo) summary() {
+	d.out.printf("\n%s\n\n", duplicatesNote)
+	d.tally.print(d.out)
+	typed, fallback := d.calls.counts()
+	d.out.printf("\nhandler calls: %d typed, %d fallback (event types with no typed handler here)\n", typed, fallback)
+	if d.tally.failed() {
+		for _, u := range d.tally.unexpected {
+			d.out.printf("UNEXPECTED %s\n", u)
+		}
+		d.out.printf("%d answers were not the ones expected: exit status 1\n", len(d.tally.unexpected))
+		return
+	}
+	d.out.printf("every answer was the one expected: exit status 0\n")
+}
+
+// result is run's error once every delivery was sent: errUnexpected when an answer was not the
+// one expected.
+func (d *demo) result() error {
+	switch {
+	case d.out.err != nil:
+		return d.out.err
+	case d.tally.failed():
+		return errUnexpected
+	}
+	return nil
+}
+
+// row counts one provider's fixtures by how they were answered.
+type row struct {
+	sent, handled, duplicates, badRequest, invalid, other, unexpected int
+}
+
+// tally keeps the rows of the table and what was not answered as expected.
+type tally struct {
+	providers  []string
+	rows       map[string]*row
+	unexpected []string
+}
+
+func newTally(providers []string) *tally {
+	t := &tally{providers: providers, rows: map[string]*row{}}
+	for _, p := range providers {
+		t.rows[p] = &row{}
+	}
+	return t
+}
+
+// check records what went wrong when ok is false.
+func (t *tally) check(what string, ok bool, format string, args ...any) {
+	if !ok {
+		t.unexpected = append(t.unexpected, what+": "+fmt.Sprintf(format, args...))
+	}
+}
+
+// fixture counts the answer to a fixture and returns the mark to print beside it: empty when
+// it was the one expected. A 200 is a new event when a handler was called (every receiver here
+// has a fallback), a duplicate when none was.
+func (t *tally) fixture(f inspecthook.Fixture, a answer) string {
+	r := t.rows[f.Provider]
+	r.sent++
+	switch a.status {
+	case http.StatusOK:
+		if len(a.calls) > 0 {
+			r.handled++
+		} else {
+			r.duplicates++
+		}
+	case http.StatusBadRequest:
+		r.badRequest++
+	case http.StatusUnprocessableEntity:
+		r.invalid++
+	default:
+		r.other++
+	}
+	want := webhooktest.WantStatus(f)
+	var problem string
+	switch {
+	case a.status != want:
+		problem = fmt.Sprintf("status %d, want %d", a.status, want)
+	case len(a.calls) > 1:
+		problem = fmt.Sprintf("%d handler calls, want at most 1", len(a.calls))
+	case a.status != http.StatusOK && len(a.calls) > 0:
+		problem = fmt.Sprintf("a handler called for a %d", a.status)
+	default:
 		return ""
 	}
-	d.unexpected = append(d.unexpected, fmt.Sprintf("%s: status %d, want %d", what, got, want))
-	return fmt.Sprintf("   <-- UNEXPECTED, want %d", want)
+	r.unexpected++
+	t.unexpected = append(t.unexpected, f.File+": "+problem)
+	return "   <-- UNEXPECTED: " + problem
 }
 
-// summary prints the tally and returns an error when an answer was not the one expected.
-func (d *demo) summary() error {
-	d.p.printf("\nsummary: %d requests sent\n", d.sent)
-	for _, status := range slices.Sorted(maps.Keys(d.results)) {
-		d.p.printf("summary: status %d: %d\n", status, d.results[status])
+// failed reports whether an answer was not the one expected.
+func (t *tally) failed() bool { return len(t.unexpected) > 0 }
+
+// duplicatesNote, printed above the table, says why some fixtures are answered as duplicates.
+const duplicatesNote = `Duplicates: some variants repeat the event of another fixture (same idempotency key), so the receiver answers them "200 ok: already processed" without calling a handler.`
+
+// tableHeader is the first line of the table.
+const tableHeader = "provider        sent  200 handled  200 duplicates  400  422  other  unexpected"
+
+// print writes the table: one row per provider, then the total.
+func (t *tally) print(p *printer) {
+	p.printf("%s\n", tableHeader)
+	var total row
+	line := func(name string, r row) {
+		p.printf("%-13s %6d %12d %15d %4d %4d %6d %11d\n", name, r.sent, r.handled, r.duplicates, r.badRequest, r.invalid, r.other, r.unexpected)
 	}
-	d.p.printf("summary: fixtures answered as expected: %d of %d\n", d.fixturesOK, d.fixtures)
-	d.p.printf("summary: events handled: %d typed, %d fallback\n", d.ev.typed.Load(), d.ev.untyped.Load())
-	if len(d.unexpected) > 0 {
-		for _, u := range d.unexpected {
-			d.p.printf("summary: UNEXPECTED %s\n", u)
-		}
-		return fmt.Errorf("%d answers were not the ones expected", len(d.unexpected))
+	for _, name := range t.providers {
+		r := *t.rows[name]
+		line(name, r)
+		total.sent += r.sent
+		total.handled += r.handled
+		total.duplicates += r.duplicates
+		total.badRequest += r.badRequest
+		total.invalid += r.invalid
+		total.other += r.other
+		total.unexpected += r.unexpected
 	}
-	d.p.printf("summary: every answer as expected\n")
-	return d.p.err
+	line("total", total)
 }
 
-// printer writes lines from the handlers and the sender, one at a time, and keeps the first
-// write error.
+// printer writes to w and keeps the first write error.
 type printer struct {
-	mu  sync.Mutex
 	w   io.Writer
 	err error
 }
 
 func (p *printer) printf(format string, args ...any) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.err == nil {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}

@@ -240,7 +240,7 @@ func mounts(cfg config) []mount {
 			// Inspectorio Sight sends the HTTP Basic credentials registered with the webhook.
 			// Inspectorio's newer platform is reported to sign with Standard Webhooks instead:
 			// use verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets:
-			// []string{"whsec_..."}}) here, and receiver.Config{KeyHeader: "webhook-id"} so
+			// []string{"whsec_..."}}) here, and receiver.Config{IdempotencyKeyHeader: "webhook-id"} so
 			// that its webhook-id header is the idempotency key.
 			auth: func() (verify.Verifier, error) {
 				return verify.NewBasic(verify.Credential{Username: cfg.inspectorioUser, Password: cfg.inspectorioPassword})
@@ -275,7 +275,7 @@ func newReceiver(cfg config, m mount, log *slog.Logger) (*receiver.Receiver, err
 		rcfg.Limiter, err = ratelimit.New(ratelimit.Config{
 			Rate:  cfg.rate,
 			Burst: cfg.burst,
-			Key:   ratelimit.ClientIP(cfg.trustedProxies...),
+			Bucket: ratelimit.ClientIP(cfg.trustedProxies...),
 		})
 		if err != nil {
 			return nil, err
@@ -357,7 +357,7 @@ func handleVehReports(rx *receiver.Receiver, log *slog.Logger) {
 
 // logEvent logs one handled event with its delivery's type and idempotency key.
 func logEvent(ctx context.Context, log *slog.Logger, attrs ...any) {
-	d, _ := receiver.FromContext(ctx)
+	d := receiver.FromContext(ctx)
 	log.InfoContext(ctx, "event", append([]any{"type", d.Type, "key", d.IdempotencyKey}, attrs...)...)
 }
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 )
 
 // firstChunk bounds the first allocation for a body whose declared length is larger: a sender
@@ -42,10 +43,14 @@ func With(r *http.Request, body []byte) *http.Request {
 }
 
 // Read reads r.Body whole, at most limit bytes. A body larger than limit, whether declared by
-// Content-Length or found while reading, returns an *http.MaxBytesError; other failures wrap
-// ErrRead. A nil body reads as empty. The first allocation is the declared length when it is
-// at most 32 KiB, else 32 KiB, and the buffer grows only as bytes arrive; a body whose length
-// was declared and sent in full is read into one allocation of exactly that size.
+// Content-Length or found while reading, returns an *http.MaxBytesError, and no more than
+// limit+1 bytes are read; other failures wrap ErrRead. A nil body reads as empty.
+//
+// The first allocation is the declared length when it is at most 32 KiB, else 32 KiB (512 bytes
+// when the length is unknown), and the buffer grows only as bytes arrive. A body whose length
+// was declared and sent in full is read into one allocation of exactly that size: when the
+// buffer is full, a zero-length read asks the body whether it has ended (net/http's request
+// bodies, bytes.Reader and strings.Reader all say so) before a larger buffer is made.
 func Read(r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
@@ -58,33 +63,44 @@ func Read(r *http.Request, limit int64) ([]byte, error) {
 		size = min(r.ContentLength, firstChunk)
 	}
 	buf := make([]byte, 0, size)
-	var probe [512]byte
 	for {
-		var (
-			n   int
-			err error
-		)
-		if len(buf) < cap(buf) {
-			n, err = r.Body.Read(buf[len(buf):cap(buf)])
-			buf = buf[:len(buf)+n]
-		} else {
-			// Full: read into a small array first, so that a body that ends exactly here costs no
-			// larger buffer.
-			n, err = r.Body.Read(probe[:])
-			buf = append(buf, probe[:n]...)
+		if len(buf) == cap(buf) {
+			// A zero-length read only reports an error, such as the end of the body; it cannot
+			// take data, so it costs no buffer.
+			if _, err := r.Body.Read(buf[len(buf):]); err != nil {
+				return finish(buf, err)
+			}
+			// Double, but not past one byte over the limit.
+			grow := int64(max(len(buf), 512))
+			if room := limit - int64(len(buf)); room < grow {
+				grow = room + 1
+			}
+			buf = slices.Grow(buf, int(grow))
 		}
+		// Read at most one byte past the limit: enough to tell that the body is too large.
+		window := cap(buf) - len(buf)
+		if room := limit - int64(len(buf)); room < int64(window) {
+			window = int(room) + 1
+		}
+		n, err := r.Body.Read(buf[len(buf) : len(buf)+window])
+		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
 			return nil, &http.MaxBytesError{Limit: limit}
 		}
-		switch {
-		case errors.Is(err, io.EOF):
-			return buf, nil
-		case err != nil:
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				return nil, tooLarge
-			}
-			return nil, fmt.Errorf("%w: %w", ErrRead, err)
+		if err != nil {
+			return finish(buf, err)
 		}
 	}
+}
+
+// finish turns the error that ended a read into Read's result.
+func finish(buf []byte, err error) ([]byte, error) {
+	if errors.Is(err, io.EOF) {
+		return buf, nil
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, tooLarge
+	}
+	return nil, fmt.Errorf("%w: %w", ErrRead, err)
 }

@@ -1,6 +1,7 @@
 package inspectorio_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,6 +56,17 @@ func TestIdempotencyKey(t *testing.T) {
 		assert.Equal(t, key, decodeKey(t, body), "the same bytes resent")
 		assert.NotEqual(t, key, decodeKey(t, `{"eventCode":"report.created","payload":{"resourceId":12302}}`))
 		assert.Contains(t, key, "inspectorio:sha256:")
+	})
+	t.Run("a long messageId makes a bounded key", func(t *testing.T) {
+		long := "wh-" + strings.Repeat("9", 4<<20)
+		body := `{"messageId":"` + long + `","eventCode":"report.created","payload":{"resourceId":1}}`
+		key := decodeKey(t, body)
+		assert.LessOrEqual(t, len(key), events.MaxKeyLen)
+		assert.True(t, strings.HasPrefix(key, "inspectorio:sha256:"), key)
+		assert.Equal(t, events.FieldKey(inspectorio.Name, long), key)
+		assert.Equal(t, key, decodeKey(t, `{"eventCode":"report.created","messageId":"`+long+`","payload":{"resourceId":"1"}}`),
+			"the same messageId resent, the same key")
+		assert.NotEqual(t, key, decodeKey(t, `{"messageId":"`+long+`8","eventCode":"report.created","payload":{"resourceId":1}}`))
 	})
 	t.Run("unknown events keyed too", func(t *testing.T) {
 		assert.Equal(t, "inspectorio:wh-x", decodeKey(t, `{"messageId":"wh-x","eventCode":"po.created"}`))

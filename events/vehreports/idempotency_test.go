@@ -1,6 +1,7 @@
 package vehreports_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -47,6 +48,13 @@ func TestIdempotencyKey(t *testing.T) {
 		assert.Contains(t, key, "vehreports:sha256:")
 		assert.Equal(t, key, decodeKey(t, body), "the same bytes resent")
 		assert.NotEqual(t, key, decodeKey(t, `{"type":"credits.low","created_at":"2025-04-02T15:37:50Z","data":{"balance":8}}`))
+	})
+	t.Run("a long id makes a bounded key", func(t *testing.T) {
+		long := strings.Repeat("e", 1<<20)
+		key := decodeKey(t, `{"id":"`+long+`","type":"credits.low"}`)
+		assert.LessOrEqual(t, len(key), events.MaxKeyLen)
+		assert.Equal(t, events.FieldKey(vehreports.Name, long), key)
+		assert.True(t, strings.HasPrefix(key, "vehreports:sha256:"))
 	})
 	t.Run("fixtures have distinct keys", func(t *testing.T) {
 		seen := make(map[string]string)

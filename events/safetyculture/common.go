@@ -2,7 +2,7 @@ package safetyculture
 
 import "github.com/inspecthook/inspecthook/events"
 
-// Delivery holds what every SafetyCulture delivery carries around its data, in both formats. It
+// Common holds what every SafetyCulture delivery carries around its data, in both formats. It
 // is embedded in each payload type (InspectionEvent, ActionEvent, IncidentEvent, MediaEvent).
 //
 // Which format fills which field:
@@ -13,7 +13,7 @@ import "github.com/inspecthook/inspecthook/events"
 //	WebhookID   empty            set
 //	Event       set              set
 //	Resource    nil              set
-type Delivery struct {
+type Common struct {
 	// Version is the version field as sent: "1.0.0" (legacy), "3.0.0" (newer) or empty when
 	// absent, which the newer format allows. Envelope.Version is never empty: it names the
 	// format the body was recognised as.

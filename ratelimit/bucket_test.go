@@ -91,24 +91,24 @@ func TestClientIP(t *testing.T) {
 	}
 }
 
-// Whatever the headers hold, the key is the RemoteAddr as given or a canonical address.
+// Whatever the headers hold, the bucket is the RemoteAddr as given or a canonical address.
 func FuzzClientIP(f *testing.F) {
 	f.Add("10.0.0.1:4711", "203.0.113.9, 10.2.2.2")
 	f.Add("[fd00::1]:443", "[2001:db8::7]:5555,, fd00::2")
 	f.Add("10.0.0.1", "unknown, 10.0.0.2:99999")
 	f.Add("[10.0.0.1]:1", "[")
-	key := ratelimit.ClientIP(netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8"))
+	bucketOf := ratelimit.ClientIP(netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8"))
 	f.Fuzz(func(t *testing.T, remote, xff string) {
 		r := httptest.NewRequest("POST", "/", nil)
 		r.RemoteAddr = remote
 		r.Header.Set("X-Forwarded-For", xff)
-		got := key(r)
+		got := bucketOf(r)
 		if got == remote {
 			return
 		}
 		addr, err := netip.ParseAddr(got)
 		if err != nil || addr.String() != got || addr.Zone() != "" || addr.Is4In6() {
-			t.Fatalf("key %q from RemoteAddr %q and X-Forwarded-For %q", got, remote, xff)
+			t.Fatalf("bucket %q from RemoteAddr %q and X-Forwarded-For %q", got, remote, xff)
 		}
 	})
 }

@@ -1,0 +1,271 @@
+package idempotency
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// retryAfter is the Retry-After value, in seconds, of the 409 and 503 answers: a sender that
+// waits that long finds the claim ended (DefaultLease is a minute) or the store back.
+const retryAfter = "60"
+
+// KeyFunc returns the idempotency key of a request: the same for every delivery of one event,
+// different for different events. An empty key means the request has none.
+type KeyFunc func(r *http.Request) string
+
+// HeaderKey returns a KeyFunc whose key is the value of the header name (such as "Webhook-Id"
+// or "Idempotency-Key"), with leading and trailing white space removed. A missing header gives
+// the empty key. Use it where the sender puts a delivery id in a header; a key that must come
+// from the body is the provider package's, through the receiver.
+//
+// HeaderKey panics with an "idempotency: " message when name is empty.
+func HeaderKey(name string) KeyFunc {
+	name = http.CanonicalHeaderKey(strings.TrimSpace(name))
+	if name == "" {
+		panic("idempotency: HeaderKey needs a header name")
+	}
+	return func(r *http.Request) string {
+		return strings.TrimSpace(r.Header.Get(name))
+	}
+}
+
+// MiddlewareOption configures Middleware.
+type MiddlewareOption func(*middlewareConfig)
+
+type middlewareConfig struct {
+	lease     time.Duration
+	retention time.Duration
+	onReject  func(r *http.Request, status int, err error)
+	onError   func(r *http.Request, err error)
+}
+
+// WithLease sets the lease of each claim: how long other deliveries of the key are turned
+// away while the handler runs. Zero means DefaultLease; a negative d makes Middleware panic.
+// The handler should finish, or give up through its context, within the lease.
+func WithLease(d time.Duration) MiddlewareOption {
+	return func(c *middlewareConfig) { c.lease = d }
+}
+
+// WithRetention sets how long a key is remembered as done after its handler succeeded. Zero
+// means DefaultRetention; a negative d makes Middleware panic.
+func WithRetention(d time.Duration) MiddlewareOption {
+	return func(c *middlewareConfig) { c.retention = d }
+}
+
+// WithOnReject sets a function called just before Middleware answers a request itself, never
+// for a request it passes to the next handler, with the status it is about to send and why:
+// an error wrapping ErrNoKey (400), ErrUnavailable and the store's error (503), ErrInFlight
+// (409) or ErrDuplicate (200). Counting ErrDuplicate counts the duplicate deliveries. Except
+// for ErrNoKey, r's context carries the key (KeyFrom). f must not write to the response.
+func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOption {
+	return func(c *middlewareConfig) { c.onReject = f }
+}
+
+// WithOnError sets a function called when the store fails after the next handler ran: the
+// error of Complete or Release, such as ErrLeaseLost when the handler outlived its lease. The
+// response is the next handler's and is not changed; a failed Complete means a retry of the
+// delivery may run the handler again. r's context carries the key (KeyFrom).
+func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
+	return func(c *middlewareConfig) { c.onError = f }
+}
+
+// Middleware runs the next handler at most once per idempotency key, claiming the key in store
+// for each request. The key is BoundKey of what key returns, so a store holds at most
+// MaxKeyLen bytes per key whatever the sender sends. For each request Middleware:
+//
+//   - answers 400 "no idempotency key" when the key is empty;
+//   - answers 503 "service unavailable" with Retry-After: 60 when the store fails to claim, so
+//     the sender retries and nothing is lost;
+//   - answers 200 "ok: already processed" when the key is Done, without calling next;
+//   - answers 409 "conflict: this event is being processed; retry later" with Retry-After: 60
+//     when the key is InFlight;
+//   - otherwise holds the claim, for the lease (WithLease, default DefaultLease), and calls next
+//     with a shallow copy of the request whose context carries the key (KeyFrom). When next
+//     answers 2xx, or writes nothing, which is 200, the claim is completed for the retention
+//     (WithRetention, default DefaultRetention); any other status releases it, so the sender's
+//     retry runs next again. If next panics, the claim is released and the panic goes on.
+//
+// Its own answers are one-line text/plain with X-Content-Type-Options: nosniff, reported first
+// to WithOnReject. Complete and Release run with the request's context values but not its
+// cancellation, since the sender hanging up does not undo the work; their errors go to
+// WithOnError. The ResponseWriter next receives records the status and implements
+// http.Flusher; other optional interfaces are reached through http.ResponseController.
+//
+// Middleware panics with an "idempotency: " message when store or key is nil or a duration is
+// negative, and the function it returns panics when next is nil.
+func Middleware(store Store, key KeyFunc, opts ...MiddlewareOption) func(http.Handler) http.Handler {
+	if isNil(store) {
+		panic("idempotency: Middleware needs a Store")
+	}
+	if key == nil {
+		panic("idempotency: Middleware needs a KeyFunc")
+	}
+	cfg := middlewareConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	switch {
+	case cfg.lease < 0:
+		panic(fmt.Sprintf("idempotency: negative lease %v", cfg.lease))
+	case cfg.lease == 0:
+		cfg.lease = DefaultLease
+	}
+	switch {
+	case cfg.retention < 0:
+		panic(fmt.Sprintf("idempotency: negative retention %v", cfg.retention))
+	case cfg.retention == 0:
+		cfg.retention = DefaultRetention
+	}
+	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("idempotency: Middleware needs a next handler")
+		}
+		return &claimHandler{store: store, key: key, cfg: cfg, next: next}
+	}
+}
+
+// keyContextKey is the context key under which Middleware stores the idempotency key.
+type keyContextKey struct{}
+
+// KeyFrom returns the idempotency key Middleware claimed for the request whose context is ctx,
+// or "" when the request did not come through Middleware.
+func KeyFrom(ctx context.Context) string {
+	key, _ := ctx.Value(keyContextKey{}).(string)
+	return key
+}
+
+// claimHandler is the handler Middleware returns.
+type claimHandler struct {
+	store Store
+	key   KeyFunc
+	cfg   middlewareConfig
+	next  http.Handler
+}
+
+func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key := BoundKey(h.key(r))
+	if key == "" {
+		h.reject(w, r, http.StatusBadRequest, "no idempotency key", ErrNoKey)
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
+	c, err := h.store.Claim(r.Context(), key, h.cfg.lease)
+	if err != nil {
+		w.Header().Set("Retry-After", retryAfter)
+		h.reject(w, r, http.StatusServiceUnavailable, "service unavailable", fmt.Errorf("%w: %w", ErrUnavailable, err))
+		return
+	}
+	switch c.State {
+	case Done:
+		h.reject(w, r, http.StatusOK, "ok: already processed", fmt.Errorf("%w: key %q", ErrDuplicate, key))
+	case InFlight:
+		w.Header().Set("Retry-After", retryAfter)
+		h.reject(w, r, http.StatusConflict, "conflict: this event is being processed; retry later", fmt.Errorf("%w: key %q", ErrInFlight, key))
+	case Claimed:
+		h.serve(w, r, key, c.Token)
+	default:
+		w.Header().Set("Retry-After", retryAfter)
+		err := fmt.Errorf("%w: claim of key %q returned %v", ErrUnavailable, key, c.State)
+		h.reject(w, r, http.StatusServiceUnavailable, "service unavailable", err)
+	}
+}
+
+// serve runs next under the claim of key held by token, then completes or releases the claim.
+func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token string) {
+	sw := &statusWriter{ResponseWriter: w}
+	ctx := context.WithoutCancel(r.Context())
+	finished := false
+	defer func() {
+		if !finished { // next panicked (or called runtime.Goexit): free the key for the retry
+			h.report(r, h.store.Release(ctx, key, token))
+		}
+	}()
+	h.next.ServeHTTP(sw, r)
+	finished = true
+	if status := sw.code(); status >= 200 && status < 300 {
+		h.report(r, h.store.Complete(ctx, key, token, h.cfg.retention))
+	} else {
+		h.report(r, h.store.Release(ctx, key, token))
+	}
+}
+
+func (h *claimHandler) reject(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
+	if h.cfg.onReject != nil {
+		h.cfg.onReject(r, status, err)
+	}
+	http.Error(w, msg, status)
+}
+
+// report passes a store error of Complete or Release to WithOnError.
+func (h *claimHandler) report(r *http.Request, err error) {
+	if err != nil && h.cfg.onError != nil {
+		h.cfg.onError(r, err)
+	}
+}
+
+// statusWriter records the status the next handler sends.
+type statusWriter struct {
+	http.ResponseWriter
+	status int // 0 until the header is written
+}
+
+// code returns the status sent: 200 when the handler wrote nothing.
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	// A 1xx status is informational (103 Early Hints): the final status comes later.
+	if w.status == 0 && (code < 100 || code >= 200) {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush sends the header, with 200 if none was written, and any buffered body.
+func (w *statusWriter) Flush() {
+	_ = w.FlushError()
+}
+
+// FlushError is Flush for http.ResponseController, returning the underlying writer's error
+// (http.ErrNotSupported when it cannot flush, and then nothing was sent).
+func (w *statusWriter) FlushError() error {
+	err := http.NewResponseController(w.ResponseWriter).Flush()
+	if w.status == 0 && !errors.Is(err, http.ErrNotSupported) {
+		w.status = http.StatusOK
+	}
+	return err
+}
+
+// Unwrap returns the underlying ResponseWriter, for http.ResponseController.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// isNil reports whether s is nil or holds a nil pointer, map, slice, func or channel, which
+// would fail only once a request arrives.
+func isNil(s Store) bool {
+	if s == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(s); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
