@@ -9,7 +9,8 @@ import (
 )
 
 // TestReadmeQuickStartCompiles builds every complete program (a Go block starting with
-// "package main") in README.md against this checkout of the module.
+// "package main") and every complete test file (a block starting with "package x_test") in
+// README.md against this checkout of the module.
 func TestReadmeQuickStartCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds programs; skipped with -short")
@@ -18,7 +19,7 @@ func TestReadmeQuickStartCompiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := regexp.MustCompile("(?s)```go\n(package main\n.*?)```").FindAllSubmatch(readme, -1)
+	blocks := regexp.MustCompile("(?s)```go\n(package (main|\\w+_test)\n.*?)```").FindAllSubmatch(readme, -1)
 	if len(blocks) == 0 {
 		t.Fatal("README.md has no Go block starting with package main")
 	}
@@ -32,9 +33,13 @@ func TestReadmeQuickStartCompiles(t *testing.T) {
 	}
 	for i, b := range blocks {
 		dir := t.TempDir()
-		gomod := "module readmecheck\n\ngo 1.24\n\nrequire github.com/inspecthook/inspecthook v0.0.0\n\n" +
+		gomod := "module readmecheck\n\ngo 1.26\n\nrequire github.com/inspecthook/inspecthook v0.0.0\n\n" +
 			"replace github.com/inspecthook/inspecthook => " + root + "\n"
-		for name, data := range map[string][]byte{"go.mod": []byte(gomod), "go.sum": sum, "main.go": b[1]} {
+		file := "main.go"
+		if string(b[2]) != "main" {
+			file = "readme_test.go"
+		}
+		for name, data := range map[string][]byte{"go.mod": []byte(gomod), "go.sum": sum, file: b[1]} {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -246,7 +246,7 @@ func checkMessage(t testing.TB, p events.Provider, err error) {
 func checkNoQuote(t testing.TB, p events.Provider, body []byte, err error) {
 	t.Helper()
 	msg, text := events.Message(err), err.Error()
-	types := p.EventTypes()
+	types := slices.Clone(p.EventTypes())
 	slices.SortFunc(types, func(a, b string) int { return len(b) - len(a) }) // longest first
 	for _, name := range types {
 		text = strings.ReplaceAll(text, name, "")

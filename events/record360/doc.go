@@ -83,7 +83,8 @@
 // Envelope.IdempotencyKey is the same for every retry of one event and differs between events:
 //
 //   - v3: events.FieldKey(Name, "v3:" + id), such as "record360:v3:12". The "v3:" keeps v3
-//     event ids apart from any other key of this provider.
+//     event ids apart from any other key of this provider. An id long enough to make the key
+//     longer than events.MaxKeyLen makes "record360:sha256:" and the hex SHA-256 of that key.
 //   - v1 has no per-delivery id. The key is events.DerivedKey(Name, "v1", object, verb,
 //     object id, stamp), stamp being the raw text of the time Envelope.Time was read from
 //     (completed_at, updated_at or created_at): the same object and verb at another moment, such

@@ -25,9 +25,9 @@
 //     webhook_id; event{date_triggered, event_types, triggered_by{user, organization,
 //     user_type}}; resource{id, type}; data, whose shape depends on the event.
 //
-// An explicit version decides. Without one, webhook_id or resource means newer, even beside a
-// workflow_id; else workflow_id or data.audit means legacy; else a bare event object means
-// newer. A body with none of these is ErrShape. Envelope.Version is "3.0.0" for a newer body
+// A version of 1.x or 3.x decides. Without one (or with another), webhook_id or resource means
+// newer, even beside a workflow_id; else workflow_id or data.audit means legacy; else a bare
+// event object means newer. A body with none of these is ErrShape. Envelope.Version is "3.0.0" for a newer body
 // without a version; the version as sent stays in the payload's Common.Version.
 //
 // The payload types cover both formats: every one embeds Common (the common fields) and adds

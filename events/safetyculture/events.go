@@ -12,8 +12,9 @@ var registry = events.NewRegistry(Name)
 
 // MaxEventTypes bounds how many event types of one delivery Decode considers: the first
 // MaxEventTypes distinct names of event_types, in the order sent, after the legacy names are
-// mapped and blanks dropped; further entries are ignored. SafetyCulture lists two to four. The
-// payload's Event.EventTypes still holds the whole list as sent.
+// mapped and blanks dropped; further entries are ignored, by routing, Envelope.Types and the
+// idempotency key alike. SafetyCulture lists two to four. The payload's Event.EventTypes still
+// holds the whole list as sent.
 const MaxEventTypes = 64
 
 // Inspection events named in SafetyCulture's webhook reference. The legacy 1.0.0 format sends

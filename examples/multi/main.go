@@ -273,8 +273,8 @@ func newReceiver(cfg config, m mount, log *slog.Logger) (*receiver.Receiver, err
 	rcfg := receiver.Config{Verifier: auth, HandlerTimeout: handlerTimeout, Logger: log}
 	if cfg.rate > 0 {
 		rcfg.Limiter, err = ratelimit.New(ratelimit.Config{
-			Rate:  cfg.rate,
-			Burst: cfg.burst,
+			Rate:   cfg.rate,
+			Burst:  cfg.burst,
 			Bucket: ratelimit.ClientIP(cfg.trustedProxies...),
 		})
 		if err != nil {
