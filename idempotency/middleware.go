@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
+
+	"github.com/inspecthook/inspecthook/internal/nilcheck"
 )
 
 // retryAfter is the Retry-After value, in seconds, of the 409 and 503 answers: a sender that
@@ -99,7 +100,7 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 // Middleware panics with an "idempotency: " message when store or key is nil or a duration is
 // negative, and the function it returns panics when next is nil.
 func Middleware(store Store, key KeyFunc, opts ...MiddlewareOption) func(http.Handler) http.Handler {
-	if isNil(store) {
+	if nilcheck.Is(store) {
 		panic("idempotency: Middleware needs a Store")
 	}
 	if key == nil {
@@ -256,16 +257,3 @@ func (w *statusWriter) FlushError() error {
 
 // Unwrap returns the underlying ResponseWriter, for http.ResponseController.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// isNil reports whether s is nil or holds a nil pointer, map, slice, func or channel, which
-// would fail only once a request arrives.
-func isNil(s Store) bool {
-	if s == nil {
-		return true
-	}
-	switch v := reflect.ValueOf(s); v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
-		return v.IsNil()
-	}
-	return false
-}

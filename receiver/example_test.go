@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/events/record360"
+	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -55,4 +57,45 @@ func Example() {
 	// 200 ok
 	// 200 ok: already processed
 	// 401 unauthorized
+}
+
+// Chain the stages by hand, as receiver.New does, with a Router innermost: the way to use them
+// in another router or to add a stage of your own between them.
+func ExampleNewRouter() {
+	auth, err := verify.NewBearer("r360-token")
+	if err != nil {
+		panic(err)
+	}
+	store, err := idempotency.NewMemory(idempotency.MemoryConfig{})
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
+	rt, err := receiver.NewRouter(record360.Provider(), receiver.RouterConfig{})
+	if err != nil {
+		panic(err)
+	}
+	receiver.Handle(rt, record360.InspectionCreated, func(ctx context.Context, insp *record360.Inspection) error {
+		fmt.Println("inspection", insp.ID, "key", receiver.FromContext(ctx).IdempotencyKey)
+		return nil
+	})
+	var h http.Handler = rt
+	h = idempotency.Middleware(store, events.IdempotencyKey)(h)
+	h = events.Middleware(record360.Provider())(h)
+	h = verify.Middleware(auth)(h)
+
+	body := `{"id":"12","object":"event","type":"inspection.created","created_at":"2024-10-09-19:00:00Z",
+		"data":{"object":"inspection","id":430,"unit":{"id":43,"reference_number":"WMWRF33519TW73378"}}}`
+	for _, b := range []string{body, body, `{"id":"13","object":"event"}`} {
+		r := httptest.NewRequest(http.MethodPost, "/webhooks/record360", strings.NewReader(b))
+		r.Header.Set("Authorization", "Bearer r360-token")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Print(w.Code, " ", w.Body.String())
+	}
+	// Output:
+	// inspection 430 key record360:v3:12
+	// 200 ok
+	// 200 ok: already processed
+	// 400 no event type in the body
 }

@@ -11,13 +11,13 @@ import (
 func requireJSONPost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			outcomeFrom(r.Context()).set(StageMethod, fmt.Errorf("method %s", truncate(r.Method)))
+			outcomeFrom(r.Context()).end(StageMethod, statusMethod, fmt.Errorf("method %s", truncate(r.Method)))
 			w.Header().Set("Allow", http.MethodPost)
 			reply(w, statusMethod, "method not allowed: POST only")
 			return
 		}
 		if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
-			outcomeFrom(r.Context()).set(StageMethod, fmt.Errorf("content type %q", truncate(ct)))
+			outcomeFrom(r.Context()).end(StageMethod, statusMediaType, fmt.Errorf("content type %q", truncate(ct)))
 			reply(w, statusMediaType, "unsupported media type: send application/json")
 			return
 		}

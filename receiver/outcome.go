@@ -3,7 +3,6 @@ package receiver
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -29,30 +28,8 @@ func outcomeFrom(ctx context.Context) *Outcome {
 	return &Outcome{}
 }
 
-func (o *Outcome) set(stage Stage, err error) { o.Stage, o.Err = stage, err }
-
-// statusWriter records the status the stages answer with.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap gives http.ResponseController the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// end records where and how the request ended.
+func (o *Outcome) end(stage Stage, status int, err error) { o.Stage, o.Status, o.Err = stage, status, err }
 
 // maxLogField bounds a text field of a log line, so that a sender cannot make one line huge.
 const maxLogField = 256

@@ -184,13 +184,13 @@ func (rx *Receiver) compose() http.Handler {
 				if status == http.StatusUnauthorized {
 					stage = StageVerify
 				}
-				outcomeFrom(r.Context()).set(stage, err)
+				outcomeFrom(r.Context()).end(stage, status, err)
 			}),
 		)(h)
 	}
 	if cfg.Limiter != nil {
-		h = ratelimit.Middleware(cfg.Limiter, ratelimit.WithOnReject(func(r *http.Request, _ int, err error) {
-			outcomeFrom(r.Context()).set(StageRateLimit, err)
+		h = ratelimit.Middleware(cfg.Limiter, ratelimit.WithOnReject(func(r *http.Request, status int, err error) {
+			outcomeFrom(r.Context()).end(StageRateLimit, status, err)
 		}))(h)
 	}
 	return requireJSONPost(h)
@@ -209,13 +209,8 @@ func (rx *Receiver) Close() error {
 func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := rx.cfg.Now()
 	o := &Outcome{Delivery: Delivery{Provider: rx.provider.Name(), ReceivedAt: start}}
-	sw := &statusWriter{ResponseWriter: w}
 	ctx := context.WithValue(r.Context(), outcomeKey{}, o)
-	rx.chain.ServeHTTP(sw, r.WithContext(ctx))
-	o.Status = sw.status
-	if o.Status == 0 {
-		o.Status = http.StatusOK
-	}
+	rx.chain.ServeHTTP(w, r.WithContext(ctx))
 	o.Duration = rx.cfg.Now().Sub(start)
 	rx.report(r.Context(), o, rx.redactedPath(r))
 }
@@ -272,25 +267,25 @@ func (rx *Receiver) decodeRejected(r *http.Request, status int, err error) {
 		if env, ok := events.FromContext(r.Context()); ok {
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
 		}
-		o.set(StageValidate, err)
+		o.end(StageValidate, status, err)
 	case status == http.StatusRequestEntityTooLarge, errors.Is(err, rawbody.ErrRead):
-		o.set(StageBody, err)
+		o.end(StageBody, status, err)
 	default:
-		o.set(StageDecode, err)
+		o.end(StageDecode, status, err)
 	}
 }
 
-func (rx *Receiver) claimRejected(r *http.Request, _ int, err error) {
+func (rx *Receiver) claimRejected(r *http.Request, status int, err error) {
 	o := outcomeFrom(r.Context())
 	switch {
 	case errors.Is(err, idempotency.ErrDuplicate):
 		o.Duplicate = true
-		o.set(StageComplete, nil)
+		o.end(StageComplete, status, nil)
 	case errors.Is(err, idempotency.ErrUnavailable):
 		rx.onError(r.Context(), o.Delivery, fmt.Errorf("receiver: claim: %w", err))
-		o.set(StageClaim, err)
+		o.end(StageClaim, status, err)
 	default:
-		o.set(StageClaim, err)
+		o.end(StageClaim, status, err)
 	}
 }
 

@@ -86,6 +86,17 @@ func TestStatuses(t *testing.T) {
 		{"no type", receiver.Config{}, func(*testing.T) *http.Request {
 			return request([]byte(`{"id":"1","object":"event","data":{"object":"inspection"}}`))
 		}, 400, receiver.StageDecode, 0},
+		{"insecure mode, no credentials", receiver.Config{InsecureSkipVerify: true}, func(*testing.T) *http.Request {
+			r := request(body)
+			r.Header.Del("Authorization")
+			return r
+		}, 200, receiver.StageComplete, 1},
+		{"insecure mode, body over the cap", receiver.Config{InsecureSkipVerify: true, MaxBodyBytes: 1024}, func(*testing.T) *http.Request { return request(body) }, 413, receiver.StageBody, 0},
+		{"wrong token and a body over the cap: credentials first", receiver.Config{MaxBodyBytes: 1024}, func(*testing.T) *http.Request {
+			r := request(body)
+			r.Header.Set("Authorization", "Bearer guess")
+			return r
+		}, 401, receiver.StageVerify, 0},
 		{"missing id", receiver.Config{}, func(*testing.T) *http.Request {
 			return request([]byte(`{"object":"event","type":"inspection.created","data":{"object":"inspection","id":"1"}}`))
 		}, 422, receiver.StageValidate, 0},
@@ -462,7 +473,7 @@ func TestRoutingByContains(t *testing.T) {
 	assert.Equal(t, []string{"TRIGGER_EVENT_INSPECTION_UPDATED"}, got, "routed on UPDATED, handled by the COMPLETED handler")
 }
 
-func TestKeyHeader(t *testing.T) {
+func TestIdempotencyKeyHeader(t *testing.T) {
 	e := newEnv(t, receiver.Config{IdempotencyKeyHeader: "Webhook-Id"})
 	var keys []string
 	receiver.Handle(e.rx, record360.InspectionCreated, func(ctx context.Context, _ *record360.Inspection) error {

@@ -150,7 +150,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	env, ok := events.FromContext(r.Context())
 	if !ok {
 		rt.log.Error(errNoEnvelope.Error())
-		o.set(StageDispatch, errNoEnvelope)
+		o.end(StageDispatch, statusHandlerFailed, errNoEnvelope)
 		reply(w, statusHandlerFailed, "internal server error")
 		return
 	}
@@ -159,14 +159,14 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := rt.dispatch(ctx, env)
 	switch {
 	case err == nil:
-		o.set(StageComplete, nil)
+		o.end(StageComplete, statusOK, nil)
 		reply(w, statusOK, "ok")
 	case IsPermanent(err):
-		o.set(StageComplete, err)
+		o.end(StageComplete, statusOK, err)
 		rt.onError(ctx, d, err)
 		reply(w, statusOK, "ok")
 	default:
-		o.set(StageDispatch, err)
+		o.end(StageDispatch, statusHandlerFailed, err)
 		rt.onError(ctx, d, err)
 		reply(w, statusHandlerFailed, "internal server error")
 	}

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strconv"
 
+	"github.com/inspecthook/inspecthook/internal/nilcheck"
 	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
@@ -59,7 +59,7 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 // Middleware panics with a "verify: " message when v is nil (a nil Verifier never means "accept
 // everything") or the cap is negative, and the function it returns panics when next is nil.
 func Middleware(v Verifier, opts ...MiddlewareOption) func(http.Handler) http.Handler {
-	if isNil(v) {
+	if nilcheck.Is(v) {
 		panic("verify: Middleware needs a Verifier; a nil Verifier would accept every request")
 	}
 	cfg := middlewareConfig{}
@@ -140,16 +140,4 @@ func (h *verifyHandler) reject(w http.ResponseWriter, r *http.Request, status in
 		h.cfg.onReject(r, status, err)
 	}
 	http.Error(w, msg, status)
-}
-
-// isNil reports whether v is nil or a nil pointer, map, slice, func or channel in an interface.
-func isNil(v Verifier) bool {
-	if v == nil {
-		return true
-	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
 }

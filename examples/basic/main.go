@@ -21,7 +21,7 @@
 //	RATE_BURST         deliveries a client IP may send at once; default 50
 //
 // Behind a load balancer every delivery comes from the balancer's address: see examples/multi
-// for TRUSTED_PROXIES, which keys the limit on the client address the balancer forwards.
+// for TRUSTED_PROXIES, which buckets the limit by the client address the balancer forwards.
 package main
 
 import (
@@ -161,7 +161,7 @@ func newReceiver(cfg config, log *slog.Logger) (*receiver.Receiver, error) {
 	}
 
 	// Both formats' inspection events carry an InspectionEvent; the legacy audit_* names arrive
-	// under the same keys.
+	// as the same events.
 	onInspection := func(ctx context.Context, e *safetyculture.InspectionEvent) error {
 		attrs := []any{"inspection_id", e.InspectionID().String(), "triggered_at", e.Event.DateTriggered.String()}
 		if e.Data.Audit != nil {

@@ -33,8 +33,8 @@
 //	RATE_LIMIT                 deliveries per second per client IP and provider; default 10; "off" for none
 //	RATE_BURST                 deliveries a client IP may send a provider's route at once; default 50
 //	TRUSTED_PROXIES            comma-separated CIDR prefixes of your load balancers, such as
-//	                           10.0.0.0/8; the rate limit then keys on the client address they
-//	                           forward in X-Forwarded-For. Default: none, the peer address is the key.
+//	                           10.0.0.0/8; the rate limit then buckets by the client address they
+//	                           forward in X-Forwarded-For. Default: none, the peer address is the bucket.
 package main
 
 import (

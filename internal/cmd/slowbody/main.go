@@ -34,12 +34,12 @@ func main() {
 	declare := flag.Int("declare", 8<<20, "Content-Length each one declares")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up after this long")
 	flag.Parse()
-	if err := run(*conns, *declare, *timeout); err != nil {
+	if err := run(os.Stdout, *conns, *declare, *timeout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(conns, declare int, timeout time.Duration) error {
+func run(out io.Writer, conns, declare int, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
@@ -99,7 +99,7 @@ func run(conns, declare int, timeout time.Duration) error {
 	case <-time.After(500 * time.Millisecond):
 	}
 	rss1, heap1 := rss(), heapInuse()
-	fmt.Printf("%d connections declaring %d bytes, 5 sent: RSS %+.1f MB (%.1f -> %.1f MB), heap in use %+.1f MB\n",
+	fmt.Fprintf(out, "%d connections declaring %d bytes, 5 sent: RSS %+.1f MB (%.1f -> %.1f MB), heap in use %+.1f MB\n",
 		conns, declare, mb(rss1-rss0), mb(rss0), mb(rss1), mb(int64(heap1)-int64(heap0)))
 	return nil
 }
