@@ -29,7 +29,9 @@ func outcomeFrom(ctx context.Context) *Outcome {
 }
 
 // end records where and how the request ended.
-func (o *Outcome) end(stage Stage, status int, err error) { o.Stage, o.Status, o.Err = stage, status, err }
+func (o *Outcome) end(stage Stage, status int, err error) {
+	o.Stage, o.Status, o.Err = stage, status, err
+}
 
 // maxLogField bounds a text field of a log line, so that a sender cannot make one line huge.
 const maxLogField = 256
