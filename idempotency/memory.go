@@ -120,7 +120,7 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (Cl
 		if e.token == "" {
 			return Claim{State: Done}, nil
 		}
-		return Claim{State: InFlight}, nil
+		return Claim{State: InFlight, LeaseEnds: e.expires}, nil
 	}
 	if ok {
 		m.unlink(e) // expired but not removed yet: take it over
@@ -137,7 +137,30 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (Cl
 	}
 	e.token, e.expires = rand.Text(), now.Add(lease)
 	heap.Push(&m.claims, e)
-	return Claim{State: Claimed, Token: e.token}, nil
+	return Claim{State: Claimed, Token: e.token, LeaseEnds: e.expires}, nil
+}
+
+// Extend renews the lease held by token for lease from now, or returns ErrLeaseLost; see Store.
+func (m *Memory) Extend(ctx context.Context, key, token string, lease time.Duration) error {
+	if err := checkToken(ctx, "extend", key, token); err != nil {
+		return err
+	}
+	if lease <= 0 {
+		return fmt.Errorf("%w: lease %v is not positive", ErrConfig, lease)
+	}
+	if err := m.lock(); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+
+	now := m.now()
+	e, err := m.held(now, key, token)
+	if err != nil {
+		return err
+	}
+	e.expires = now.Add(lease)
+	heap.Fix(&m.claims, e.index)
+	return nil
 }
 
 // Complete marks the claim done for retention, or returns ErrLeaseLost; see Store.
@@ -194,7 +217,7 @@ func (m *Memory) Len() int {
 	return len(m.entries)
 }
 
-// Close drops every entry. Later calls of Claim, Complete and Release return ErrClosed; Close
+// Close drops every entry. Later calls of Claim, Extend, Complete and Release return ErrClosed; Close
 // itself can be called again and returns nil.
 func (m *Memory) Close() error {
 	m.mu.Lock()

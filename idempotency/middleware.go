@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
 )
 
-// retryAfter is the Retry-After value, in seconds, of the 409 and 503 answers: a sender that
-// waits that long finds the claim ended (DefaultLease is a minute) or the store back.
+// retryAfter is the Retry-After value, in seconds, of the 503 answers, and of a 409 whose store
+// did not say when the lease ends: a sender that waits that long finds the claim ended
+// (DefaultLease is a minute) or the store back.
 const retryAfter = "60"
 
 // KeyFunc returns the idempotency key of a request: the same for every delivery of one event,
@@ -41,6 +43,8 @@ type MiddlewareOption func(*middlewareConfig)
 type middlewareConfig struct {
 	lease     time.Duration
 	retention time.Duration
+	renew     time.Duration
+	now       func() time.Time
 	onReject  func(r *http.Request, status int, err error)
 	onError   func(r *http.Request, err error)
 }
@@ -50,6 +54,20 @@ type middlewareConfig struct {
 // The handler should finish, or give up through its context, within the lease.
 func WithLease(d time.Duration) MiddlewareOption {
 	return func(c *middlewareConfig) { c.lease = d }
+}
+
+// WithRenewEvery sets how often the lease is renewed (Store.Extend, for a whole lease from
+// then) while the next handler runs. Zero means a third of the lease, so two renewals in a row
+// can fail before the lease lapses; a negative d turns renewal off, so a handler that outlives
+// its lease can run again, at the same time, for a retry.
+func WithRenewEvery(d time.Duration) MiddlewareOption {
+	return func(c *middlewareConfig) { c.renew = d }
+}
+
+// WithNow sets the clock the Retry-After of a 409 is computed by, from when the holder's lease
+// ends; it should be the store's clock. Default time.Now.
+func WithNow(now func() time.Time) MiddlewareOption {
+	return func(c *middlewareConfig) { c.now = now }
 }
 
 // WithRetention sets how long a key is remembered as done after its handler succeeded. Zero
@@ -67,10 +85,11 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 	return func(c *middlewareConfig) { c.onReject = f }
 }
 
-// WithOnError sets a function called when the store fails after the next handler ran: the
-// error of Complete or Release, such as ErrLeaseLost when the handler outlived its lease. The
-// response is the next handler's and is not changed; a failed Complete means a retry of the
-// delivery may run the handler again. r's context carries the key (KeyFrom).
+// WithOnError sets a function called when the store fails while or after the next handler ran:
+// the error of a renewal (Extend), Complete or Release, such as ErrLeaseLost when the handler
+// outlived its lease. The response is the next handler's and is not changed; a failed Complete
+// means a retry of the delivery may run the handler again. r's context carries the key
+// (KeyFrom). f may be called from another goroutine than the request's, while next runs.
 func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 	return func(c *middlewareConfig) { c.onError = f }
 }
@@ -83,10 +102,15 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 //   - answers 503 "service unavailable" with Retry-After: 60 when the store fails to claim, so
 //     the sender retries and nothing is lost;
 //   - answers 200 "ok: already processed" when the key is Done, without calling next;
-//   - answers 409 "conflict: this event is being processed; retry later" with Retry-After: 60
-//     when the key is InFlight;
+//   - answers 409 "conflict: this event is being processed; retry later" when the key is
+//     InFlight, with a Retry-After of the seconds left in the holder's lease (60 when the store
+//     does not say);
 //   - otherwise holds the claim, for the lease (WithLease, default DefaultLease), and calls next
-//     with a shallow copy of the request whose context carries the key (KeyFrom). When next
+//     with a shallow copy of the request whose context carries the key (KeyFrom). While next
+//     runs the lease is renewed every third of the lease (WithRenewEvery), so a slow handler
+//     keeps its key and never runs twice at once; when a renewal fails the error goes to
+//     WithOnError and the next renewal tries again, and if the store stays unreachable for a
+//     whole lease the key lapses and a retry may run next beside the first run. When next
 //     answers 2xx, or writes nothing, which is 200, the claim is completed for the retention
 //     (WithRetention, default DefaultRetention); any other status releases it, so the sender's
 //     retry runs next again. If next panics, the claim is released and the panic goes on.
@@ -123,6 +147,12 @@ func Middleware(store Store, key KeyFunc, opts ...MiddlewareOption) func(http.Ha
 		panic(fmt.Sprintf("idempotency: negative retention %v", cfg.retention))
 	case cfg.retention == 0:
 		cfg.retention = DefaultRetention
+	}
+	if cfg.renew == 0 {
+		cfg.renew = cfg.lease / 3
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
 	}
 	return func(next http.Handler) http.Handler {
 		if next == nil {
@@ -167,7 +197,7 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Done:
 		h.reject(w, r, http.StatusOK, "ok: already processed", fmt.Errorf("%w: key %q", ErrDuplicate, key))
 	case InFlight:
-		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("Retry-After", h.untilLeaseEnds(c.LeaseEnds))
 		h.reject(w, r, http.StatusConflict, "conflict: this event is being processed; retry later", fmt.Errorf("%w: key %q", ErrInFlight, key))
 	case Claimed:
 		h.serve(w, r, key, c.Token)
@@ -182,19 +212,71 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token string) {
 	sw := &statusWriter{ResponseWriter: w}
 	ctx := context.WithoutCancel(r.Context())
+	stopRenewing := h.renew(ctx, r, key, token)
 	finished := false
 	defer func() {
 		if !finished { // next panicked (or called runtime.Goexit): free the key for the retry
+			stopRenewing()
 			h.report(r, h.store.Release(ctx, key, token))
 		}
 	}()
 	h.next.ServeHTTP(sw, r)
 	finished = true
+	stopRenewing()
 	if status := sw.code(); status >= 200 && status < 300 {
 		h.report(r, h.store.Complete(ctx, key, token, h.cfg.retention))
 	} else {
 		h.report(r, h.store.Release(ctx, key, token))
 	}
+}
+
+// renew extends the lease of key every renewal interval until the returned function is called;
+// that function returns once no renewal is running.
+func (h *claimHandler) renew(ctx context.Context, r *http.Request, key, token string) (stop func()) {
+	if h.cfg.renew <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(h.cfg.renew)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			// A store that hangs must not hold the renewals up past the next one.
+			call, cancel := context.WithTimeout(ctx, h.cfg.renew)
+			err := h.store.Extend(call, key, token, h.cfg.lease)
+			cancel()
+			if err != nil {
+				h.report(r, fmt.Errorf("idempotency: renewing the lease of key %q: %w", key, err))
+				if errors.Is(err, ErrLeaseLost) {
+					return // nothing is held any more: Complete or Release will say so too
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+	}
+}
+
+// untilLeaseEnds is the Retry-After of a 409: the whole seconds until the lease ends, at least 1.
+func (h *claimHandler) untilLeaseEnds(ends time.Time) string {
+	if ends.IsZero() {
+		return retryAfter
+	}
+	d := ends.Sub(h.cfg.now())
+	secs := int64(d / time.Second)
+	if d%time.Second > 0 {
+		secs++
+	}
+	return strconv.FormatInt(max(secs, 1), 10)
 }
 
 func (h *claimHandler) reject(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {

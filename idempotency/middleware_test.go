@@ -164,7 +164,7 @@ func TestMiddleware(t *testing.T) {
 		},
 		{
 			name: "in flight", header: evtKey, before: claimed(evtKey),
-			status: 409, body: conflict, retryAfter: "60",
+			status: 409, body: conflict, retryAfter: "60", // the seconds left in the holder's lease
 			calls: []string{"claim"}, rejected: idempotency.ErrInFlight, after: idempotency.InFlight,
 		},
 		{
@@ -296,7 +296,8 @@ func TestMiddleware(t *testing.T) {
 				assert.Equal(t, evtKey, idempotency.KeyFrom(r.Context()), "the key in next's context")
 				tt.next(w, r)
 			}
-			mw := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader), h.options()...)(http.HandlerFunc(next))
+			opts := append(h.options(), idempotency.WithNow(clock.Now))
+			mw := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader), opts...)(http.HandlerFunc(next))
 
 			w := httptest.NewRecorder()
 			r := post(tt.header)

@@ -39,10 +39,14 @@ type Claim struct {
 	// State says whether the caller holds the key.
 	State State
 
-	// Token is set when State is Claimed and empty otherwise. It proves ownership to Complete
-	// and Release: 128 random bits from crypto/rand, unique to this claim, so a holder whose
-	// lease expired cannot complete or release the claim of the next holder.
+	// Token is set when State is Claimed and empty otherwise. It proves ownership to Extend,
+	// Complete and Release: 128 random bits from crypto/rand, unique to this claim, so a holder
+	// whose lease expired cannot complete or release the claim of the next holder.
 	Token string
+
+	// LeaseEnds is when the lease ends, by the store's clock: the new lease for Claimed, the
+	// current holder's for InFlight (so a 409 can say when to retry); zero for Done.
+	LeaseEnds time.Time
 }
 
 // Store records which events have been processed. Implementations are safe for concurrent use.
@@ -52,7 +56,7 @@ type Claim struct {
 // positive. Keys are compared byte for byte: no case folding, no trimming, no normalisation.
 //
 // A token holds its key from Claim until the first of: its lease expires, Complete, Release.
-// The lease is measured from the Claim by the store's clock and is not extended by anything;
+// The lease is measured from the Claim by the store's clock, and from each Extend after it;
 // retention is measured from the Complete.
 //
 // The package storetest checks an implementation against these rules.
@@ -61,6 +65,12 @@ type Store interface {
 	// expired or its retention ended) and returns Claimed with a new token; otherwise it reports
 	// InFlight or Done. Of any number of concurrent claims of a free key, exactly one is Claimed.
 	Claim(ctx context.Context, key string, lease time.Duration) (Claim, error)
+
+	// Extend renews the lease held by token: the key stays held until lease from now. It
+	// returns ErrLeaseLost, and changes nothing, if token no longer holds the key (its lease
+	// expired, it was completed or released, or it never held it). Middleware calls it while
+	// the handler runs, so a slow handler keeps its key.
+	Extend(ctx context.Context, key, token string, lease time.Duration) error
 
 	// Complete marks the claim done: Claim reports Done for key during retention, from now.
 	// It returns ErrLeaseLost, and changes nothing, if token no longer holds the key.

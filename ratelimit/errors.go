@@ -16,6 +16,10 @@ var (
 
 	// ErrLimited means a request was refused because its bucket was empty.
 	ErrLimited = errors.New("ratelimit: rate limit exceeded")
+
+	// ErrUnavailable means a limiter could not decide, such as a shared limiter whose server
+	// is unreachable and that fails closed: Middleware answers 503 with Retry-After.
+	ErrUnavailable = errors.New("ratelimit: limiter unavailable")
 )
 
 // LimitError is the error Middleware gives WithOnReject for a request it refused with 429.

@@ -112,9 +112,11 @@ func New(cfg Config) (*Limiter, error) {
 }
 
 // Allow takes a token from the request's bucket (Config.Bucket) at the clock's time. When the
-// bucket is empty it returns false and how long until it holds a token again.
-func (l *Limiter) Allow(r *http.Request) (ok bool, retryAfter time.Duration) {
-	return l.AllowBucketAt(l.bucketOf(r), l.now())
+// bucket is empty it returns false and how long until it holds a token again. err is always
+// nil: an in-process limiter can always decide. Allow makes *Limiter an Allower.
+func (l *Limiter) Allow(r *http.Request) (ok bool, retryAfter time.Duration, err error) {
+	ok, retryAfter = l.AllowBucketAt(l.bucketOf(r), l.now())
+	return ok, retryAfter, nil
 }
 
 // AllowBucket is Allow for a bucket named by the caller, such as an account id.

@@ -149,8 +149,8 @@ func TestBucketsAreIndependent(t *testing.T) {
 	r1.RemoteAddr = "192.0.2.1:1000"
 	r2 := httptest.NewRequest("POST", "/", nil)
 	r2.RemoteAddr = "198.51.100.7:2000"
-	assert.True(t, first(g.Allow(r1)))
-	assert.False(t, first(g.Allow(r2)), "Global: one bucket for every client")
+	assert.True(t, allowed(g.Allow(r1)))
+	assert.False(t, allowed(g.Allow(r2)), "Global: one bucket for every client")
 	assert.Equal(t, 1, g.Len())
 }
 
@@ -164,7 +164,7 @@ func TestAllowDefaults(t *testing.T) {
 		if xff != "" {
 			r.Header.Set("X-Forwarded-For", xff)
 		}
-		ok, _ := l.Allow(r)
+		ok, _, _ := l.Allow(r)
 		return ok
 	}
 	assert.True(t, req("192.0.2.1:1000", ""))
@@ -338,3 +338,5 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func first(ok bool, _ time.Duration) bool { return ok }
+
+func allowed(ok bool, _ time.Duration, _ error) bool { return ok }

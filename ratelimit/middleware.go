@@ -1,10 +1,23 @@
 package ratelimit
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/inspecthook/inspecthook/internal/nilcheck"
 )
+
+// Allower decides whether a request may go on: the in-process *Limiter, or a limiter shared by
+// several replicas such as ratelimit/redislimit's. Middleware and the receiver take any Allower.
+type Allower interface {
+	// Allow reports whether r may go on now and, when it may not, how long until it may. A
+	// non-nil error means no decision could be made (a shared limiter's server is unreachable
+	// and it fails closed): Middleware answers 503 with a Retry-After of retryAfter, at least
+	// one second.
+	Allow(r *http.Request) (ok bool, retryAfter time.Duration, err error)
+}
 
 // MiddlewareOption configures Middleware.
 type MiddlewareOption func(*middlewareConfig)
@@ -14,9 +27,9 @@ type middlewareConfig struct {
 }
 
 // WithOnReject sets a function called just before Middleware refuses a request, with the
-// status it is about to send (429) and a *LimitError, which wraps ErrLimited and says how long
-// the bucket needs to refill. It is not called for requests passed on. f must not write to
-// the response.
+// status it is about to send and why: 429 and a *LimitError, which wraps ErrLimited and says
+// how long the bucket needs to refill, or 503 and an error wrapping ErrUnavailable and the
+// limiter's. It is not called for requests passed on. f must not write to the response.
 func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOption {
 	return func(c *middlewareConfig) { c.onReject = f }
 }
@@ -24,12 +37,14 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 // Middleware limits the requests to the next handler with l. A request over its bucket's limit
 // gets 429 Too Many Requests, a Retry-After header in whole seconds (see RetryAfter) and the
 // text/plain body "rate limit exceeded\n", and next is not called; the request body is not
-// read. Other requests go to next untouched.
+// read. When l cannot decide (its error is not nil, as from a shared limiter that fails
+// closed), the request gets 503 "service unavailable" with Retry-After. Other requests go to
+// next untouched.
 //
 // Middleware panics with a "ratelimit: " message when l is nil, and the function it returns
 // panics when next is nil.
-func Middleware(l *Limiter, opts ...MiddlewareOption) func(http.Handler) http.Handler {
-	if l == nil {
+func Middleware(l Allower, opts ...MiddlewareOption) func(http.Handler) http.Handler {
+	if nilcheck.Is(l) {
 		panic("ratelimit: Middleware needs a Limiter; to stop limiting, leave the middleware out")
 	}
 	cfg := middlewareConfig{}
@@ -55,13 +70,22 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 
 // limitHandler is the handler Middleware returns.
 type limitHandler struct {
-	limiter *Limiter
+	limiter Allower
 	cfg     middlewareConfig
 	next    http.Handler
 }
 
 func (h *limitHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ok, retryAfter := h.limiter.Allow(r)
+	ok, retryAfter, err := h.limiter.Allow(r)
+	if err != nil {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+		if h.cfg.onReject != nil {
+			h.cfg.onReject(r, http.StatusServiceUnavailable, err)
+		}
+		w.Header().Set("Retry-After", RetryAfter(retryAfter))
+		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	if !ok {
 		if h.cfg.onReject != nil {
 			h.cfg.onReject(r, http.StatusTooManyRequests, &LimitError{RetryAfter: retryAfter})

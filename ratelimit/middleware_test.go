@@ -191,3 +191,25 @@ func TestMiddlewarePanicsOnMisuse(t *testing.T) {
 		})
 	}
 }
+
+// downLimiter is a shared limiter whose server cannot be reached and that fails closed.
+type downLimiter struct{ err error }
+
+func (d downLimiter) Allow(*http.Request) (bool, time.Duration, error) { return false, 0, d.err }
+
+func TestMiddlewareLimiterDown(t *testing.T) {
+	down := errors.New("connection refused")
+	var gotStatus int
+	var gotErr error
+	h := ratelimit.Middleware(downLimiter{down}, ratelimit.WithOnReject(func(_ *http.Request, status int, err error) {
+		gotStatus, gotErr = status, err
+	}))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { t.Error("next called") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", nil))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.Equal(t, "1", w.Header().Get("Retry-After"), "at least one second")
+	assert.Equal(t, "service unavailable\n", w.Body.String())
+	assert.Equal(t, http.StatusServiceUnavailable, gotStatus)
+	assert.ErrorIs(t, gotErr, ratelimit.ErrUnavailable)
+	assert.ErrorIs(t, gotErr, down)
+}

@@ -37,8 +37,11 @@ type Config struct {
 	// only. It cannot be combined with a Verifier; New logs a warning when it is set.
 	InsecureSkipVerify bool
 
-	// Limiter, when set, rate-limits deliveries before their body is read. Default: no limit.
-	Limiter *ratelimit.Limiter
+	// Limiter, when set, rate-limits deliveries before their body is read: a *ratelimit.Limiter
+	// in this process, or a limiter shared by replicas such as ratelimit/redislimit's. A limiter
+	// that cannot decide (fails closed) gets the delivery 503 with Retry-After, and its error
+	// goes to OnError. Default: no limit.
+	Limiter ratelimit.Allower
 
 	// Store records which events were handled. Default: an in-memory store, closed by Close.
 	// Use a shared store when several instances receive the same provider's deliveries.
@@ -51,7 +54,9 @@ type Config struct {
 	HandlerTimeout time.Duration
 
 	// Lease is how long a claim keeps other deliveries of the event out (409) before it is
-	// taken to have crashed. Default HandlerTimeout plus 10 s.
+	// taken to have crashed. While the handler runs the lease is renewed every third of it, so
+	// a handler that outlives the lease still never runs twice at once; a renewal that fails is
+	// reported to OnError and tried again. Default HandlerTimeout plus 10 s.
 	Lease time.Duration
 
 	// Retention is how long a handled event is remembered. Default
@@ -68,7 +73,8 @@ type Config struct {
 	Logger *slog.Logger
 
 	// OnError is called with the error of a handler (retryable or Permanent), a panic (wrapping
-	// ErrPanic) and a store failure.
+	// ErrPanic), a store failure (claim, lease renewal, complete, release) and a limiter that
+	// could not decide.
 	OnError func(ctx context.Context, d Delivery, err error)
 
 	// Observer is called once per request, after the response is written, with its outcome:
@@ -166,6 +172,7 @@ func (rx *Receiver) compose() http.Handler {
 	h = idempotency.Middleware(cfg.Store, rx.claimKey,
 		idempotency.WithLease(cfg.Lease),
 		idempotency.WithRetention(cfg.Retention),
+		idempotency.WithNow(cfg.Now),
 		idempotency.WithOnReject(rx.claimRejected),
 		idempotency.WithOnError(func(r *http.Request, err error) {
 			rx.onError(r.Context(), outcomeFrom(r.Context()).Delivery, fmt.Errorf("receiver: %w", err))
@@ -190,7 +197,11 @@ func (rx *Receiver) compose() http.Handler {
 	}
 	if cfg.Limiter != nil {
 		h = ratelimit.Middleware(cfg.Limiter, ratelimit.WithOnReject(func(r *http.Request, status int, err error) {
-			outcomeFrom(r.Context()).end(StageRateLimit, status, err)
+			o := outcomeFrom(r.Context())
+			if errors.Is(err, ratelimit.ErrUnavailable) {
+				rx.onError(r.Context(), o.Delivery, fmt.Errorf("receiver: rate limit: %w", err))
+			}
+			o.end(StageRateLimit, status, err)
 		}))(h)
 	}
 	return requireJSONPost(h)

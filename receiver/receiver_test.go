@@ -304,6 +304,9 @@ func (failingStore) Claim(context.Context, string, time.Duration) (idempotency.C
 }
 func (failingStore) Complete(context.Context, string, string, time.Duration) error { return errStore }
 func (failingStore) Release(context.Context, string, string) error                 { return errStore }
+func (failingStore) Extend(context.Context, string, string, time.Duration) error {
+	return errStore
+}
 
 func TestDeliveryInContext(t *testing.T) {
 	e := newEnv(t, receiver.Config{HandlerTimeout: 7 * time.Second})

@@ -96,6 +96,10 @@ func (e *env) release(key, token string) error {
 	return e.s.Release(e.ctx, key, token)
 }
 
+func (e *env) extend(key, token string) error {
+	return e.s.Extend(e.ctx, key, token, lease)
+}
+
 // ending is Complete or Release with the suite's retention, for rules that hold for both.
 type ending struct {
 	name string
@@ -380,6 +384,65 @@ var cases = []struct {
 		}
 	}},
 
+	{"LeaseEnds", func(e *env) {
+		short := e.claim("evt_short")
+		long, err := e.s.Claim(e.ctx, "evt_long", 10*lease)
+		require.NoError(e.t, err)
+		require.False(e.t, short.LeaseEnds.IsZero(), "Claimed reports when its lease ends")
+		assert.WithinDuration(e.t, short.LeaseEnds.Add(9*lease), long.LeaseEnds, tick, "the lease ends lease from the claim")
+		e.advance(tick)
+		probe := e.claim("evt_short")
+		require.Equal(e.t, idempotency.InFlight, probe.State)
+		assert.WithinDuration(e.t, short.LeaseEnds, probe.LeaseEnds, tick/10, "InFlight reports the holder's lease end")
+		require.NoError(e.t, e.complete("evt_short", short.Token))
+		assert.True(e.t, e.claim("evt_short").LeaseEnds.IsZero(), "Done has no lease")
+	}},
+
+	{"ExtendKeepsTheKey", func(e *env) {
+		tok := e.take("evt_1")
+		first := e.claim("evt_1").LeaseEnds
+		e.advance(lease - tick)
+		require.NoError(e.t, e.extend("evt_1", tok))
+		e.advance(2 * tick) // past the first lease: held only thanks to Extend
+		probe := e.claim("evt_1")
+		require.Equal(e.t, idempotency.InFlight, probe.State)
+		assert.WithinDuration(e.t, first.Add(lease-tick), probe.LeaseEnds, tick/10, "the lease runs from the Extend")
+		e.advance(lease - 3*tick) // a tick before the extended lease ends
+		e.expect("evt_1", idempotency.InFlight)
+		require.NoError(e.t, e.extend("evt_1", tok), "extended again")
+		require.NoError(e.t, e.complete("evt_1", tok), "the extended token completes")
+		e.expect("evt_1", idempotency.Done)
+	}},
+
+	{"ExtendedLeaseExpires", func(e *env) {
+		tok := e.take("evt_1")
+		require.NoError(e.t, e.extend("evt_1", tok))
+		e.advance(lease + tick)
+		require.ErrorIs(e.t, e.extend("evt_1", tok), idempotency.ErrLeaseLost)
+		e.expect("evt_1", idempotency.Claimed)
+	}},
+
+	{"ExtendAfterTheEnd", func(e *env) {
+		e.forEachEnding(func(e *env, x ending) {
+			key := "evt_" + x.name
+			tok := e.take(key)
+			require.NoError(e.t, x.end(e, key, tok))
+			require.ErrorIs(e.t, e.extend(key, tok), idempotency.ErrLeaseLost)
+			e.expect(key, x.after)
+		})
+	}},
+
+	{"ExtendStaleToken", func(e *env) {
+		stale := e.take("evt_1")
+		e.advance(lease + tick)
+		fresh := e.take("evt_1")
+		require.ErrorIs(e.t, e.extend("evt_1", stale), idempotency.ErrLeaseLost)
+		require.ErrorIs(e.t, e.extend("evt_never", stale), idempotency.ErrLeaseLost, "a key the token never held")
+		e.advance(lease - tick)
+		e.expect("evt_1", idempotency.InFlight)
+		require.NoError(e.t, e.complete("evt_1", fresh), "the stale Extend changed nothing")
+	}},
+
 	{"TokensUnique", func(e *env) {
 		tokens := map[string]bool{}
 		for i := range 50 {
@@ -400,6 +463,7 @@ var cases = []struct {
 		require.ErrorIs(e.t, err, idempotency.ErrConfig)
 		require.ErrorIs(e.t, e.complete("", tok), idempotency.ErrConfig)
 		require.ErrorIs(e.t, e.release("", tok), idempotency.ErrConfig)
+		require.ErrorIs(e.t, e.extend("", tok), idempotency.ErrConfig)
 		e.expect("evt_1", idempotency.InFlight)
 	}},
 
@@ -415,6 +479,9 @@ var cases = []struct {
 			{"NegativeRetention", func() error { return e.s.Complete(e.ctx, "evt_1", tok, -retention) }},
 			{"EmptyTokenComplete", func() error { return e.complete("evt_1", "") }},
 			{"EmptyTokenRelease", func() error { return e.release("evt_1", "") }},
+			{"EmptyTokenExtend", func() error { return e.extend("evt_1", "") }},
+			{"ZeroExtend", func() error { return e.s.Extend(e.ctx, "evt_1", tok, 0) }},
+			{"NegativeExtend", func() error { return e.s.Extend(e.ctx, "evt_1", tok, -lease) }},
 		} {
 			e.t.Run(c.name, func(t *testing.T) {
 				require.ErrorIs(t, c.call(), idempotency.ErrConfig)
@@ -448,6 +515,7 @@ var cases = []struct {
 				require.ErrorIs(t, err, c.want)
 				require.ErrorIs(t, e.s.Complete(c.ctx, held, tok, retention), c.want)
 				require.ErrorIs(t, e.s.Release(c.ctx, held, tok), c.want)
+				require.ErrorIs(t, e.s.Extend(c.ctx, held, tok, lease), c.want)
 
 				// Nothing happened: the fresh key is free, the held one still held by tok.
 				e.expect(fresh, idempotency.Claimed)

@@ -1,0 +1,171 @@
+package idempotency_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/inspecthook/inspecthook/idempotency"
+)
+
+// signalStore is a Memory store that reports each Extend on a channel, and can fail them.
+type signalStore struct {
+	*idempotency.Memory
+	extended chan error
+	fail     error
+}
+
+func (s *signalStore) Extend(ctx context.Context, key, token string, lease time.Duration) error {
+	err := s.fail
+	if err == nil {
+		err = s.Memory.Extend(ctx, key, token, lease)
+	}
+	select {
+	case s.extended <- err:
+	default:
+	}
+	return err
+}
+
+// waitFor returns the next value on ch, failing the test after 10 s.
+func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s within 10 s", what)
+		panic("unreachable")
+	}
+}
+
+// slowHandler blocks until release is closed, counting runs and overlapping runs.
+type slowHandler struct {
+	started chan struct{}
+	release chan struct{}
+	running atomic.Int32
+	runs    atomic.Int32
+	overlap atomic.Int32
+}
+
+func newSlowHandler() *slowHandler {
+	return &slowHandler{started: make(chan struct{}, 4), release: make(chan struct{})}
+}
+
+func (h *slowHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	h.runs.Add(1)
+	if h.running.Add(1) > 1 {
+		h.overlap.Add(1)
+	}
+	defer h.running.Add(-1)
+	h.started <- struct{}{}
+	<-h.release
+}
+
+func deliver(h http.Handler) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	r.Header.Set(keyHeader, evtKey)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// TestRenewalKeepsASlowHandlerAlone runs a handler past its lease: with renewal a retry gets 409
+// and the handler runs once; without it the retry runs the handler again beside the first run.
+func TestRenewalKeepsASlowHandlerAlone(t *testing.T) {
+	const lease = time.Minute
+	tests := []struct {
+		name      string
+		renew     time.Duration
+		retry     int
+		runs      int32
+		overlaps  int32
+		completed bool
+	}{
+		{"renewed", time.Millisecond, http.StatusConflict, 1, 0, true},
+		{"not renewed", -1, http.StatusOK, 2, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, clock := newMemory(t, 0)
+			store := &signalStore{Memory: m, extended: make(chan error, 1)}
+			var errs atomic.Int32
+			slow := newSlowHandler()
+			h := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader),
+				idempotency.WithLease(lease), idempotency.WithRenewEvery(tt.renew), idempotency.WithNow(clock.Now),
+				idempotency.WithOnError(func(*http.Request, error) { errs.Add(1) }),
+			)(slow)
+
+			first := make(chan *httptest.ResponseRecorder, 1)
+			go func() { first <- deliver(h) }()
+			waitFor(t, slow.started, "first run")
+
+			// Most of a lease passes; with renewal, wait for an Extend made after that.
+			clock.Advance(lease - time.Second)
+			if tt.renew > 0 {
+				<-store.extended // possibly from before the advance
+				require.NoError(t, waitFor(t, store.extended, "renewal"))
+			}
+			clock.Advance(30 * time.Second) // past the first lease
+
+			retry := make(chan *httptest.ResponseRecorder, 1)
+			go func() { retry <- deliver(h) }()
+			if tt.retry == http.StatusOK {
+				waitFor(t, slow.started, "second run")
+			}
+			if tt.retry == http.StatusConflict {
+				w := waitFor(t, retry, "retry's answer")
+				assert.Equal(t, http.StatusConflict, w.Code)
+				// The seconds left in the renewed lease: 30, or a whole lease when a renewal
+				// came after the last advance.
+				assert.Contains(t, []string{"30", "60"}, w.Header().Get("Retry-After"))
+			}
+			close(slow.release)
+			assert.Equal(t, http.StatusOK, waitFor(t, first, "first answer").Code)
+			if tt.retry == http.StatusOK {
+				assert.Equal(t, http.StatusOK, waitFor(t, retry, "retry's answer").Code)
+			}
+			assert.Equal(t, tt.runs, slow.runs.Load(), "handler runs")
+			assert.Equal(t, tt.overlaps, slow.overlap.Load(), "runs at the same time")
+			if tt.completed {
+				assert.Zero(t, errs.Load(), "every renewal and the Complete succeeded")
+			}
+		})
+	}
+}
+
+// TestRenewalFailureIsReported makes every Extend fail: the handler goes on, each failure goes
+// to WithOnError, and the claim is still completed while its lease holds.
+func TestRenewalFailureIsReported(t *testing.T) {
+	m, clock := newMemory(t, 0)
+	down := errors.New("store unreachable")
+	store := &signalStore{Memory: m, extended: make(chan error, 1), fail: down}
+	reported := make(chan error, 16)
+	slow := newSlowHandler()
+	h := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader),
+		idempotency.WithRenewEvery(time.Millisecond), idempotency.WithNow(clock.Now),
+		idempotency.WithOnError(func(_ *http.Request, err error) {
+			select {
+			case reported <- err:
+			default:
+			}
+		}),
+	)(slow)
+	done := make(chan *httptest.ResponseRecorder, 1)
+	go func() { done <- deliver(h) }()
+	waitFor(t, slow.started, "run")
+	assert.ErrorIs(t, waitFor(t, reported, "reported renewal failure"), down)
+	require.ErrorIs(t, waitFor(t, store.extended, "second renewal"), down, "renewal keeps trying")
+	close(slow.release)
+	assert.Equal(t, http.StatusOK, waitFor(t, done, "answer").Code)
+	c, err := m.Claim(t.Context(), evtKey, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, idempotency.Done, c.State, "completed: the lease had not lapsed")
+}
