@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
@@ -231,39 +232,57 @@ func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token 
 }
 
 // renew extends the lease of key every renewal interval until the returned function is called;
-// that function returns once no renewal is running.
+// that function returns once no renewal is running, so none starts after it. It uses one timer
+// and no goroutine between renewals, so a handler that ends within the interval costs a timer.
 func (h *claimHandler) renew(ctx context.Context, r *http.Request, key, token string) (stop func()) {
 	if h.cfg.renew <= 0 {
 		return func() {}
 	}
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(h.cfg.renew)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			// A store that hangs must not hold the renewals up past the next one.
-			call, cancel := context.WithTimeout(ctx, h.cfg.renew)
-			err := h.store.Extend(call, key, token, h.cfg.lease)
-			cancel()
-			if err != nil {
-				h.report(r, fmt.Errorf("idempotency: renewing the lease of key %q: %w", key, err))
-				if errors.Is(err, ErrLeaseLost) {
-					return // nothing is held any more: Complete or Release will say so too
-				}
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-stopped
+	rn := &renewal{h: h, ctx: ctx, r: r, key: key, token: token}
+	rn.mu.Lock()
+	rn.timer = time.AfterFunc(h.cfg.renew, rn.extend)
+	rn.mu.Unlock()
+	return rn.stop
+}
+
+// renewal is the lease renewal of one claim.
+type renewal struct {
+	h          *claimHandler
+	ctx        context.Context
+	r          *http.Request
+	key, token string
+
+	mu      sync.Mutex // held during an Extend, so that stop waits for it
+	timer   *time.Timer
+	stopped bool
+}
+
+func (rn *renewal) extend() {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if rn.stopped {
+		return
 	}
+	// A store that hangs must not hold the renewals up past the next one.
+	call, cancel := context.WithTimeout(rn.ctx, rn.h.cfg.renew)
+	err := rn.h.store.Extend(call, rn.key, rn.token, rn.h.cfg.lease)
+	cancel()
+	if err != nil {
+		rn.h.report(rn.r, fmt.Errorf("idempotency: renewing the lease of key %q: %w", rn.key, err))
+		if errors.Is(err, ErrLeaseLost) {
+			return // nothing is held any more: Complete or Release will say so too
+		}
+	}
+	rn.timer.Reset(rn.h.cfg.renew)
+}
+
+func (rn *renewal) stop() {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	rn.stopped = true
+	rn.timer.Stop()
+	// A stopped timer can linger in the runtime's heap for a while: let go of the request.
+	rn.ctx, rn.r = nil, nil
 }
 
 // untilLeaseEnds is the Retry-After of a 409: the whole seconds until the lease ends, at least 1.
