@@ -263,8 +263,10 @@ func (rn *renewal) extend() {
 	if rn.stopped {
 		return
 	}
-	// A store that hangs must not hold the renewals up past the next one.
-	call, cancel := context.WithTimeout(rn.ctx, rn.h.cfg.renew)
+	// Renewals are timed from each one's start, and one that hangs is given up halfway to the
+	// next, so a slow store delays none of them: two can fail in a row before the lease lapses.
+	start := time.Now()
+	call, cancel := context.WithTimeout(rn.ctx, rn.h.cfg.renew/2)
 	err := rn.h.store.Extend(call, rn.key, rn.token, rn.h.cfg.lease)
 	cancel()
 	if err != nil {
@@ -273,7 +275,7 @@ func (rn *renewal) extend() {
 			return // nothing is held any more: Complete or Release will say so too
 		}
 	}
-	rn.timer.Reset(rn.h.cfg.renew)
+	rn.timer.Reset(max(rn.h.cfg.renew-time.Since(start), time.Millisecond))
 }
 
 func (rn *renewal) stop() {

@@ -20,8 +20,13 @@
 //
 // Code that writes its own responses calls [Limiter.Allow] (or [Limiter.AllowBucket] with a
 // bucket of its own, such as an account id). Config.Bucket chooses the bucket of a request:
-// [ClientIP] by default, with X-Forwarded-For trusted only from the proxies you name; [Global]
-// for one bucket.
+// [ClientIP] by default, with X-Forwarded-For trusted only from the proxies you name and IPv6
+// clients grouped by /64 ([ClientIPv6Prefix] chooses another size); [Global] for one bucket.
+//
+// Middleware takes any [Allower]: a *Limiter holds its buckets in this process, which is right
+// for one instance; ratelimit/redislimit keeps them in Redis, so that several replicas share
+// one limit. An Allower that cannot decide (its server is down and it fails closed) gets the
+// request 503 with Retry-After, reported to WithOnReject with [ErrUnavailable].
 //
 // Memory stays bounded with no goroutine: a bucket that has refilled is the same as a fresh
 // one, so each call drops a few least recently used buckets that are full; and no more than

@@ -29,8 +29,9 @@ type Config struct {
 	// it was idle. Required: at least 1.
 	Burst int
 
-	// Bucket returns the bucket of a request. Default ClientIP(): one bucket per peer address,
-	// with X-Forwarded-For ignored. Use Global for one bucket shared by every request.
+	// Bucket returns the bucket of a request. Default ClientIP(): one bucket per peer address
+	// (IPv6 addresses grouped by /64), with X-Forwarded-For ignored. Use Global for one bucket
+	// shared by every request.
 	Bucket BucketFunc
 
 	// MaxBuckets bounds how many buckets are tracked at once. When a new bucket would exceed

@@ -16,7 +16,8 @@
 // while claimed and of the retention once done. A row whose expires_at has passed counts as
 // absent. Leases and retention are measured by the database server's clock (now()), which every
 // replica shares, so the replicas' own clocks do not matter; Config.Now replaces it, for tests.
-// Tokens are 128 random bits from crypto/rand, made by the replica that claims.
+// Tokens are 128 random bits from crypto/rand, made by the replica that claims. Keys are at most
+// [MaxKeyLen] bytes, far more than the receiver's bounded keys.
 //
 // # One statement per call
 //
@@ -60,9 +61,12 @@
 // pool's error, or the server's (test for them with errors.As, as *pgconn.PgError, or errors.Is).
 // A failed Claim makes the receiver answer 503 with Retry-After, before the handler runs: the
 // provider retries later and nothing is lost. A lease renewal that fails is tried again at the
-// next renewal; a Complete that fails leaves the key claimed until its lease ends, so a retry of
-// the event after that runs it again: at least once, never twice at the same time. pgx replaces
-// broken connections, so the store answers again as soon as the server does.
+// next renewal. A Complete that fails leaves the key claimed until its lease ends, then free
+// rather than done, so a duplicate of the event that arrives after that runs the handler again:
+// processing is at least once, and never twice at the same time. pgx replaces broken
+// connections, so the store answers again as soon as the server does; when the server restarts,
+// or a backend is terminated, the statement that finds its session gone runs again on a new
+// connection, and the receiver does not notice.
 //
 // # Connections
 //

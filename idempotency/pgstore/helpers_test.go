@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"crypto/rand"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -49,10 +50,14 @@ func connect(t testing.TB, maxConns int32, tweak func(*pgxpool.Config)) (*pgxpoo
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := pool.Ping(ctx); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s is unreachable (CI=true, so this fails instead of skipping): %v", postgresURL(), err)
+		where := postgresURL()
+		if u, perr := url.Parse(where); perr == nil {
+			where = u.Redacted() // no password in the test's output
 		}
-		t.Skipf("PostgreSQL at %s is unreachable; set INSPECTHOOK_POSTGRES_URL to run this test: %v", postgresURL(), err)
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL at %s is unreachable (CI=true, so this fails instead of skipping): %v", where, err)
+		}
+		t.Skipf("PostgreSQL at %s is unreachable; set INSPECTHOOK_POSTGRES_URL to run this test: %v", where, err)
 	}
 	return pool, app
 }

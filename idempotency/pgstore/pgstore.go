@@ -42,11 +42,8 @@ const (
 // indexSuffix names the expiry index after its table.
 const indexSuffix = "_expires_at_idx"
 
-// The values of the state column.
-const (
-	stateClaimed = "claimed"
-	stateDone    = "done"
-)
+// stateDone is the state column of a completed key; a held one is "claimed".
+const stateDone = "done"
 
 // attempts bounds the statements one call runs: a call whose connection broke (see retryable)
 // runs its statement again, each time on a connection of the pool, which replaces broken ones.
@@ -91,8 +88,8 @@ type Config struct {
 
 // Store is an idempotency.Store kept in a PostgreSQL table, shared by every replica that uses
 // the same table. Build it with New; the zero Store is not usable. It is safe for concurrent
-// use, and each method is one statement on a connection of the pool (see the package
-// documentation).
+// use. Claim, Extend, Complete and Release are one statement each, on a connection of the pool,
+// but for the exceptions the package documentation describes.
 type Store struct {
 	pool      *pgxpool.Pool
 	table     string // the quoted, possibly schema-qualified name

@@ -232,7 +232,7 @@ func TestCleanup(t *testing.T) {
 	const lease, retention = time.Minute, time.Hour
 	for _, c := range []struct {
 		name       string
-		expired    int // claims whose lease lapsed, and releases of nothing
+		expired    int // claims whose lease lapsed
 		batch      int
 		cancelAt   int64 // cancel the context after this many statements; 0 for never
 		deleted    int
@@ -487,7 +487,7 @@ func TestErrorsWrapped(t *testing.T) {
 // for it, answers from the key as that transaction left it.
 func TestClaimRace(t *testing.T) {
 	pool, app := connect(t, 2, nil)
-	other, _ := connect(t, 1, nil)
+	other, _ := connect(t, 2, nil) // one for the transaction, one to watch
 	schema := freshSchema(t, other)
 	for _, c := range []struct {
 		name   string

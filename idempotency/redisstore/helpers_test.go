@@ -36,17 +36,21 @@ func unavailable(tb testing.TB, format string, args ...any) {
 	tb.Skip(msg)
 }
 
-// newClient returns a client of the Redis at addr, closed at the end of the test, after
-// checking that the server answers.
+// newClient returns a client with opts, closed at the end of the test, after checking that
+// the server at opts.Addr answers.
 func newClient(tb testing.TB, opts *redis.Options) *redis.Client {
 	tb.Helper()
-	client := redis.NewClient(opts)
-	tb.Cleanup(func() { _ = client.Close() })
+	// A probe that dials once, so that a missing server is found at once.
+	probe := redis.NewClient(&redis.Options{Addr: opts.Addr, MaxRetries: -1, DialerRetries: 1, DisableIdentity: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
+	err := probe.Ping(ctx).Err()
+	_ = probe.Close()
+	if err != nil {
 		unavailable(tb, "redisstore: no Redis at %s (set INSPECTHOOK_REDIS_ADDR): %v", opts.Addr, err)
 	}
+	client := redis.NewClient(opts)
+	tb.Cleanup(func() { _ = client.Close() })
 	return client
 }
 

@@ -106,4 +106,3 @@ func within[T any](tb testing.TB, ch <-chan T, timeout time.Duration, what strin
 	}
 	panic("unreachable")
 }
-

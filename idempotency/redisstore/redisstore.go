@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -43,8 +44,9 @@ type Config struct {
 }
 
 // Store is an idempotency.Store kept in Redis, shared by every process that uses the same
-// Redis and Prefix. Build it with New; the zero Store is not usable. It is safe for concurrent
-// use. It does not own the client: close the client when done with the store.
+// Redis and Prefix. Build it with New: the methods of a zero Store return an error wrapping
+// idempotency.ErrConfig. It is safe for concurrent use. It does not own the client: close the
+// client when done with the store.
 type Store struct {
 	client redis.UniversalClient
 	prefix string
@@ -68,12 +70,12 @@ func New(client redis.UniversalClient, cfg Config) (*Store, error) {
 // Claim takes key for lease if it is free, and otherwise reports InFlight, with the holder's
 // lease end, or Done; see idempotency.Store. It is one script, one round trip.
 func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (idempotency.Claim, error) {
-	if err := check(ctx, "claim", key, "", lease); err != nil {
+	if err := s.check(ctx, "claim", key, "", lease); err != nil {
 		return idempotency.Claim{}, err
 	}
 	token := rand.Text()
 	reply, err := claimScript.Run(ctx, s.client, []string{s.prefix + key},
-		s.clock(), millis(lease), millis(lease+expirySlack), token).Slice()
+		s.clock(), millis(lease), expiry(lease), token).Slice()
 	if err != nil {
 		return idempotency.Claim{}, fmt.Errorf("redisstore: claim %q: %w", key, err)
 	}
@@ -112,25 +114,25 @@ func parseClaim(reply []any) (idempotency.Claim, bool) {
 // Extend renews the lease held by token for lease from now, or returns an error wrapping
 // idempotency.ErrLeaseLost; see idempotency.Store. It is one script, one round trip.
 func (s *Store) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	if err := check(ctx, "extend", key, token, lease); err != nil {
+	if err := s.check(ctx, "extend", key, token, lease); err != nil {
 		return err
 	}
-	return s.run(ctx, extendScript, "extend", key, token, millis(lease), millis(lease+expirySlack))
+	return s.run(ctx, extendScript, "extend", key, token, millis(lease), expiry(lease))
 }
 
 // Complete marks the claim done for retention, or returns an error wrapping
 // idempotency.ErrLeaseLost; see idempotency.Store. It is one script, one round trip.
 func (s *Store) Complete(ctx context.Context, key, token string, retention time.Duration) error {
-	if err := check(ctx, "complete", key, token, retention); err != nil {
+	if err := s.check(ctx, "complete", key, token, retention); err != nil {
 		return err
 	}
-	return s.run(ctx, completeScript, "complete", key, token, millis(retention), millis(retention+expirySlack))
+	return s.run(ctx, completeScript, "complete", key, token, millis(retention), expiry(retention))
 }
 
 // Release frees the key, or returns an error wrapping idempotency.ErrLeaseLost; see
 // idempotency.Store. It is one script, one round trip.
 func (s *Store) Release(ctx context.Context, key, token string) error {
-	if err := check(ctx, "release", key, token, 0); err != nil {
+	if err := s.check(ctx, "release", key, token, 0); err != nil {
 		return err
 	}
 	return s.run(ctx, releaseScript, "release", key, token)
@@ -162,17 +164,28 @@ func (s *Store) clock() string {
 
 // millis is d in whole milliseconds, rounded up so that a lease is never shortened.
 func millis(d time.Duration) string {
-	return strconv.FormatInt(int64((d+time.Millisecond-1)/time.Millisecond), 10)
+	ms := d / time.Millisecond
+	if d%time.Millisecond > 0 {
+		ms++
+	}
+	return strconv.FormatInt(int64(ms), 10)
+}
+
+// expiry is the Redis expiry of a key held or done for d: d and expirySlack, in milliseconds.
+func expiry(d time.Duration) string {
+	return millis(min(d, math.MaxInt64-expirySlack) + expirySlack)
 }
 
 // check validates the arguments of a method in the order idempotency.Store documents: the
 // context, the key, then the token unless op is a claim, and the duration unless op is a
-// release.
-func check(ctx context.Context, op, key, token string, d time.Duration) error {
+// release. A Store not built by New is an error too.
+func (s *Store) check(ctx context.Context, op, key, token string, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("redisstore: %s: %w", op, err)
 	}
 	switch {
+	case s.client == nil:
+		return fmt.Errorf("redisstore: %s: %w: a Store must be built with New", op, idempotency.ErrConfig)
 	case key == "":
 		return fmt.Errorf("redisstore: %s: %w: empty key", op, idempotency.ErrConfig)
 	case token == "" && op != "claim":

@@ -30,13 +30,23 @@ func newStore(t testing.TB, client redis.UniversalClient, now func() time.Time) 
 
 func TestConformance(t *testing.T) {
 	client := sharedClient(t)
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) (idempotency.Store, func(time.Duration)) {
-			clock := storetest.NewClock(t0)
-			s, _ := newStore(t, client, clock.Now)
-			return s, clock.Advance
-		},
-	})
+	for _, c := range []struct {
+		name  string
+		start time.Time
+	}{
+		{"Now", t0},
+		{"Before1970", time.Time{}}, // a zero storetest.Clock: negative Unix milliseconds
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Run(t, storetest.Harness{
+				New: func(t *testing.T) (idempotency.Store, func(time.Duration)) {
+					clock := storetest.NewClock(c.start)
+					s, _ := newStore(t, client, clock.Now)
+					return s, clock.Advance
+				},
+			})
+		})
+	}
 }
 
 func TestNew(t *testing.T) {
@@ -54,6 +64,16 @@ func TestNew(t *testing.T) {
 			assert.Nil(t, s)
 		})
 	}
+}
+
+func TestZeroStore(t *testing.T) {
+	var s redisstore.Store
+	ctx := t.Context()
+	_, err := s.Claim(ctx, "evt_1", time.Minute)
+	assert.ErrorIs(t, err, idempotency.ErrConfig)
+	assert.ErrorIs(t, s.Extend(ctx, "evt_1", "tok", time.Minute), idempotency.ErrConfig)
+	assert.ErrorIs(t, s.Complete(ctx, "evt_1", "tok", time.Minute), idempotency.ErrConfig)
+	assert.ErrorIs(t, s.Release(ctx, "evt_1", "tok"), idempotency.ErrConfig)
 }
 
 // TestKeys checks where the keys go: Prefix+key, DefaultPrefix by default, byte for byte.
@@ -206,7 +226,7 @@ func TestUnreachable(t *testing.T) {
 	require.NoError(t, err)
 	addr := l.Addr().String()
 	require.NoError(t, l.Close()) // nothing listens there now
-	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second, DialerRetries: 1})
 	t.Cleanup(func() { _ = client.Close() })
 	s, err := redisstore.New(client, redisstore.Config{})
 	require.NoError(t, err)

@@ -7,7 +7,7 @@ import "github.com/redis/go-redis/v9"
 //	h<end>:<token>   held by token until end
 //	d<end>           done until end
 //
-// with end in Unix milliseconds by the store's clock. Every script reads and writes only
+// with end in Unix milliseconds by the store's clock (negative before 1970, for a fake clock). Every script reads and writes only
 // KEYS[1], so it runs on the node that owns the key, in Redis Cluster too. ARGV[1] is the
 // caller's clock in Unix milliseconds, or "" for the server's clock (TIME).
 const prelude = `
@@ -22,7 +22,7 @@ end
 local function entry()
   local v = redis.call('GET', KEYS[1])
   if not v then return nil end
-  local st, e, tok = string.match(v, '^([hd])(%d+):?(.*)$')
+  local st, e, tok = string.match(v, '^([hd])(%-?%d+):?(.*)$')
   if not st then return 'x' end
   return st, tonumber(e), tok
 end
