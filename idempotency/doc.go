@@ -11,16 +11,20 @@
 //   - [InFlight]: another holder's lease is live; answer 409 so the sender retries later.
 //   - [Done]: the event was completed within retention; answer 200 without running the handler.
 //
-// A lease that ends before Complete or Release frees the key (the holder is taken to have
-// crashed); the next Claim receives a new token, and the old token's Complete or Release fails
-// with [ErrLeaseLost] and changes nothing. Retention ends the same way: the key becomes free.
+// A holder renews its lease with Extend while it works. A lease that ends before Complete or
+// Release frees the key (the holder is taken to have crashed); the next Claim receives a new
+// token, and the old token's Extend, Complete or Release fails with [ErrLeaseLost] and changes
+// nothing. Retention ends the same way: the key becomes free. Claim reports when the lease
+// ends (Claim.LeaseEnds), the holder's for InFlight, so a 409 can say when to retry.
 //
 // Most callers want the receiver package, which does all of this for a provider's events.
 // Outside it, [Middleware] is the stage that does it for any http.Handler: it claims
 // [BoundKey] of the request's key (from a [KeyFunc], such as [HeaderKey]), answers duplicates
 // with 200 "ok: already processed" and deliveries in flight with 409 and Retry-After without
-// calling the handler, runs the handler with the key in its context ([KeyFrom]), then completes
-// the claim when the handler answered 2xx and releases it otherwise, or when it panicked. A
+// calling the handler, runs the handler with the key in its context ([KeyFrom]) while renewing
+// the lease every third of it ([WithRenewEvery]), so a slow handler never runs twice at once,
+// then completes the claim when the handler answered 2xx and releases it otherwise, or when it
+// panicked. A
 // store that fails answers 503 with Retry-After, so the sender retries and nothing is lost.
 // The lease defaults to [DefaultLease] (a minute) and the retention to [DefaultRetention]
 // (72 hours); [WithOnReject] sees every answer Middleware gives itself, duplicates included:
@@ -47,9 +51,11 @@
 //	}
 //
 // [Store] is the interface; [Memory], built with [NewMemory], is the implementation that needs
-// no setup: bounded, with lazy expiry and an injectable clock, for one instance. A durable or
-// shared store (SQLite for one machine, Redis for many replicas) implements the same interface
-// and must pass the conformance suite in the storetest package.
+// no setup: bounded, with lazy expiry and an injectable clock, for one instance. The durable
+// and shared stores implement the same interface and pass the conformance suite in the
+// storetest package: idempotency/sqlitestore for one machine that must survive restarts,
+// idempotency/redisstore and idempotency/pgstore for several replicas. They live in packages of
+// their own, so this one imports no driver.
 //
 // Errors wrap the package's sentinels or the context's error; test for them with errors.Is. The
 // stores return [ErrLeaseLost], [ErrClosed], [ErrFull] and [ErrConfig]; Middleware's hooks

@@ -37,8 +37,11 @@
 // otherwise, for local development only, and then logs a warning.
 //
 // Each event is handled once: the provider package's idempotency key (or the header named by
-// IdempotencyKeyHeader) is claimed in the Store (an in-memory store by default) before the
-// handler runs. Keys longer than idempotency.MaxKeyLen bytes are replaced by their SHA-256. A
+// IdempotencyKeyHeader) is claimed in the Store (an in-memory store by default; Redis,
+// PostgreSQL or SQLite from idempotency/redisstore, pgstore or sqlitestore for replicas and
+// restarts) before the handler runs, and the claim's lease is renewed while it runs, so a
+// handler that outlives its lease still never runs twice at once. Keys longer than
+// idempotency.MaxKeyLen bytes are replaced by their SHA-256. A
 // handler error or panic releases the claim and answers 500, so the provider's retry is
 // processed; an error wrapped with Permanent is acknowledged with 200 and reported to OnError
 // instead, so the provider stops retrying. Event types with no handler, including those the
