@@ -2,37 +2,15 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
-// redisAddr is the shared Redis of the tests: INSPECTHOOK_REDIS_ADDR, or the local default.
-// Without one the test is skipped on a developer's machine and fails in CI.
-func redisAddr(t *testing.T) string {
-	t.Helper()
-	addr := os.Getenv("INSPECTHOOK_REDIS_ADDR")
-	if addr == "" {
-		addr = "127.0.0.1:6379"
-	}
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Redis at %s is unreachable: %v", addr, err)
-		}
-		t.Skipf("Redis at %s is unreachable (%v): start one or set INSPECTHOOK_REDIS_ADDR", addr, err)
-	}
-	return addr
-}
-
 func TestRun(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Shared(t).Options().Addr
 	var out strings.Builder
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()

@@ -9,6 +9,8 @@ import (
 
 	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/idempotency/redisstore"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 // BenchmarkNewDelivery measures what a new delivery costs the store, a Claim and a Complete
@@ -19,7 +21,7 @@ import (
 //	go test -run '^$' -bench NewDelivery -benchtime 5000x -count 3 ./idempotency/redisstore/
 func BenchmarkNewDelivery(b *testing.B) {
 	const lease, retention = time.Minute, time.Hour
-	client := sharedClient(b)
+	client := redistest.Shared(b)
 	for _, c := range []struct {
 		name    string
 		deliver func(ctx context.Context, s *redisstore.Store, prefix, key string) error
@@ -47,7 +49,7 @@ func BenchmarkNewDelivery(b *testing.B) {
 	} {
 		for _, mode := range []string{"Serial", "Parallel"} {
 			b.Run(c.name+"/"+mode, func(b *testing.B) {
-				prefix := newPrefix(b, client)
+				prefix := redistest.Prefix(b, client)
 				s, err := redisstore.New(client, redisstore.Config{Prefix: prefix})
 				if err != nil {
 					b.Fatal(err)

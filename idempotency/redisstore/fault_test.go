@@ -16,6 +16,8 @@ import (
 	"github.com/inspecthook/inspecthook/idempotency/redisstore"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/webhooktest"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 // TestRedisDownAndBack kills a private redis-server under a receiver while it runs, then
@@ -28,7 +30,7 @@ import (
 // sender that got its 200 would not; a Redis whose done keys must survive a restart needs
 // persistence (appendonly yes).
 func TestRedisDownAndBack(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.StartServer(t)
 	client := redis.NewClient(&redis.Options{
 		Addr:            srv.Addr(),
 		DialTimeout:     time.Second,
@@ -103,7 +105,7 @@ func TestRedisDownAndBack(t *testing.T) {
 			// After failed dials the client answers with its last dial error until its own
 			// background dial succeeds, up to a second later: the receiver answers 503 until
 			// then, as it would for the outage itself.
-			waitFor(t, 10*time.Second, "the client to reconnect", func() bool {
+			redistest.WaitFor(t, 10*time.Second, "the client to reconnect", func() bool {
 				return client.Ping(t.Context()).Err() == nil
 			})
 			for _, id := range ids("during_") {

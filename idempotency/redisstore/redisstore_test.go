@@ -14,6 +14,8 @@ import (
 	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/idempotency/redisstore"
 	"github.com/inspecthook/inspecthook/idempotency/storetest"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -22,14 +24,14 @@ var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 // is set.
 func newStore(t testing.TB, client redis.UniversalClient, now func() time.Time) (*redisstore.Store, string) {
 	t.Helper()
-	prefix := newPrefix(t, client)
+	prefix := redistest.Prefix(t, client)
 	s, err := redisstore.New(client, redisstore.Config{Prefix: prefix, Now: now})
 	require.NoError(t, err)
 	return s, prefix
 }
 
 func TestConformance(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	for _, c := range []struct {
 		name  string
 		start time.Time
@@ -78,7 +80,7 @@ func TestZeroStore(t *testing.T) {
 
 // TestKeys checks where the keys go: Prefix+key, DefaultPrefix by default, byte for byte.
 func TestKeys(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	ctx := t.Context()
 	for _, c := range []struct {
 		name   string
@@ -89,7 +91,7 @@ func TestKeys(t *testing.T) {
 		{"Custom", "custom:", "custom:"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			key := "evt_" + newPrefix(t, client) // unique, so that the shared Redis keeps no other
+			key := "evt_" + redistest.Prefix(t, client) // unique, so that the shared Redis keeps no other
 			t.Cleanup(func() { client.Del(context.Background(), c.want+key) })
 			s, err := redisstore.New(client, redisstore.Config{Prefix: c.prefix})
 			require.NoError(t, err)
@@ -107,7 +109,7 @@ func TestKeys(t *testing.T) {
 // TestRedisExpiry checks the expiry Redis enforces: the lease or retention plus a little
 // slack, so that Redis drops entries by itself but never before the store would.
 func TestRedisExpiry(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	ctx := t.Context()
 	const lease, retention = time.Minute, time.Hour
 	const slack = 2 * time.Second // the store adds a second; a second more for the test's own round trips
@@ -147,7 +149,7 @@ func TestRedisExpiry(t *testing.T) {
 
 // TestServerClock runs without Config.Now: leases are measured by the server's clock.
 func TestServerClock(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	ctx := t.Context()
 	s, _ := newStore(t, client, nil)
 
@@ -167,7 +169,7 @@ func TestServerClock(t *testing.T) {
 
 	// The lease ends by the server's clock: the key is claimed again, not before the lease end.
 	var again idempotency.Claim
-	waitFor(t, 5*time.Second, "the lease to end", func() bool {
+	redistest.WaitFor(t, 5*time.Second, "the lease to end", func() bool {
 		again, err = s.Claim(ctx, "evt_1", time.Minute)
 		require.NoError(t, err)
 		return again.State == idempotency.Claimed
@@ -183,7 +185,7 @@ func TestServerClock(t *testing.T) {
 
 // TestForeignValue checks that a key this store did not write is an error, and is left alone.
 func TestForeignValue(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	ctx := t.Context()
 	for _, c := range []struct {
 		name  string
@@ -256,8 +258,8 @@ func TestUnreachable(t *testing.T) {
 // sees the other's claims.
 func TestTwoReplicas(t *testing.T) {
 	ctx := t.Context()
-	clientA, clientB := sharedClient(t), sharedClient(t)
-	prefix := newPrefix(t, clientA)
+	clientA, clientB := redistest.Shared(t), redistest.Shared(t)
+	prefix := redistest.Prefix(t, clientA)
 	a, err := redisstore.New(clientA, redisstore.Config{Prefix: prefix})
 	require.NoError(t, err)
 	b, err := redisstore.New(clientB, redisstore.Config{Prefix: prefix})

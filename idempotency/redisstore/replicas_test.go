@@ -18,6 +18,8 @@ import (
 	"github.com/inspecthook/inspecthook/idempotency/redisstore"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/webhooktest"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 // deliveries is how many identical deliveries race across the replicas.
@@ -87,7 +89,7 @@ func TestReplicas(t *testing.T) {
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			prefix := newPrefix(t, sharedClient(t))
+			prefix := redistest.Prefix(t, redistest.Shared(t))
 			extends := make(chan struct{}, 64)
 			var calls, running, maxRunning atomic.Int32
 			var errs errorLog
@@ -102,7 +104,7 @@ func TestReplicas(t *testing.T) {
 			}
 			var urls []string
 			for range 3 {
-				rc := newClient(t, &redis.Options{Addr: redisAddr(), PoolSize: c.poolSize})
+				rc := redistest.Client(t, &redis.Options{Addr: redistest.Addr(), PoolSize: c.poolSize})
 				store, err := redisstore.New(rc, redisstore.Config{Prefix: prefix})
 				require.NoError(t, err)
 				cfg := c.cfg

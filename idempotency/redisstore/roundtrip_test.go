@@ -20,6 +20,8 @@ import (
 	"github.com/inspecthook/inspecthook/idempotency/redisstore"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/webhooktest"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 // sentCommands counts, by name, the commands a client sends: the round trips. It is a
@@ -98,7 +100,7 @@ func commandStats(t *testing.T, client *redis.Client) map[string]int {
 // (TIME, GET, SET) are listed too, though they cost no round trip.
 func TestRoundTripsPerDelivery(t *testing.T) {
 	const n = 100
-	srv := startRedis(t)
+	srv := redistest.StartServer(t)
 	// One connection, opened before the count starts, so that no handshake is counted.
 	client := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 1, DisableIdentity: true})
 	t.Cleanup(func() { _ = client.Close() })

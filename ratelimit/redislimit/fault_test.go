@@ -15,6 +15,8 @@ import (
 
 	"github.com/inspecthook/inspecthook/ratelimit"
 	"github.com/inspecthook/inspecthook/ratelimit/redislimit"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 // errorLog collects the errors given to Config.OnError.
@@ -61,7 +63,7 @@ func serve(l ratelimit.Allower, onReject func(*http.Request, int, error)) served
 // each error to OnError; those that fail closed return the error, and ratelimit.Middleware
 // answers 503 with their Retry-After. When it is back they all decide again.
 func TestRedisDown(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.StartServer(t)
 	client := fastClient(t, srv.Addr())
 	var errs errorLog
 	cfg := redislimit.Config{Rate: 1000, Burst: 1000, Bucket: ratelimit.Global, OnError: errs.onError}
@@ -130,7 +132,7 @@ func TestRedisDown(t *testing.T) {
 	srv.Start()
 
 	t.Run("Back", func(t *testing.T) {
-		waitFor(t, 10*time.Second, "the limiter to reach Redis again", func() bool {
+		redistest.WaitFor(t, 10*time.Second, "the limiter to reach Redis again", func() bool {
 			return allow(closed, request("192.0.2.1:1")).err == nil
 		})
 		before := len(errs.all())
@@ -146,7 +148,7 @@ func TestRedisDown(t *testing.T) {
 
 // A request whose context is done gets no decision: the error wraps the context's.
 func TestContextDone(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	var errs errorLog
 	cfg := redislimit.Config{Rate: 1, Burst: 1, OnError: errs.onError}
 	open := newLimiter(t, client, cfg)

@@ -18,13 +18,15 @@ import (
 
 	"github.com/inspecthook/inspecthook/ratelimit"
 	"github.com/inspecthook/inspecthook/ratelimit/redislimit"
+
+	"github.com/inspecthook/inspecthook/internal/redistest"
 )
 
 // newLimiter returns a Limiter on client with cfg, under a fresh prefix unless cfg has one.
 func newLimiter(t testing.TB, client redis.UniversalClient, cfg redislimit.Config) *redislimit.Limiter {
 	t.Helper()
 	if cfg.Prefix == "" {
-		cfg.Prefix = newPrefix(t, client)
+		cfg.Prefix = redistest.Prefix(t, client)
 	}
 	l, err := redislimit.New(client, cfg)
 	require.NoError(t, err)
@@ -96,8 +98,8 @@ func TestNew(t *testing.T) {
 // A bucket lets Burst requests through at once, then refuses with the time until its next
 // token; refusals take no token, so the wait keeps shrinking.
 func TestBurstThenLimit(t *testing.T) {
-	client := sharedClient(t)
-	prefix := newPrefix(t, client)
+	client := redistest.Shared(t)
+	prefix := redistest.Prefix(t, client)
 	l := newLimiter(t, client, redislimit.Config{Rate: 0.1, Burst: 3, Prefix: prefix}) // a token every 10 s
 	r := request("192.0.2.1:4711")
 
@@ -125,7 +127,7 @@ func TestBurstThenLimit(t *testing.T) {
 
 // A client that waits the Retry-After it was given finds a token.
 func TestRetryAfterIsEnough(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	l := newLimiter(t, client, redislimit.Config{Rate: 20, Burst: 1, Bucket: ratelimit.Global})
 	r := request("192.0.2.1:4711")
 	for i := range 3 {
@@ -141,7 +143,7 @@ func TestRetryAfterIsEnough(t *testing.T) {
 
 // Separate buckets are independent; the default bucket is ratelimit.ClientIP's, IPv6 by /64.
 func TestBuckets(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	account := func(r *http.Request) string { return r.Header.Get("X-Account") }
 	byAccount := newLimiter(t, client, redislimit.Config{Rate: 0.01, Burst: 2, Bucket: account})
 	byIP := newLimiter(t, client, redislimit.Config{Rate: 0.01, Burst: 2})
@@ -185,8 +187,8 @@ func TestBuckets(t *testing.T) {
 // through both never take more than Burst tokens. A Limiter under another prefix does not
 // share it.
 func TestReplicas(t *testing.T) {
-	one, two := sharedClient(t), sharedClient(t)
-	prefix := newPrefix(t, one)
+	one, two := redistest.Shared(t), redistest.Shared(t)
+	prefix := redistest.Prefix(t, one)
 	cfg := redislimit.Config{Rate: 0.01, Burst: 10, Bucket: ratelimit.Global, Prefix: prefix}
 	replicas := []*redislimit.Limiter{newLimiter(t, one, cfg), newLimiter(t, two, cfg)}
 
@@ -213,7 +215,7 @@ func TestReplicas(t *testing.T) {
 
 // Behind ratelimit.Middleware, an empty bucket answers 429 with Retry-After.
 func TestMiddleware(t *testing.T) {
-	client := sharedClient(t)
+	client := redistest.Shared(t)
 	l := newLimiter(t, client, redislimit.Config{Rate: 0.1, Burst: 2})
 	var rejected []error
 	calls := 0
