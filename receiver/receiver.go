@@ -81,6 +81,14 @@ type Config struct {
 	// for metrics, tracing or logging of your own.
 	Observer func(Outcome)
 
+	// Inbox, when set, turns on the asynchronous mode: a delivery that passes validation is
+	// stored in the Inbox and answered 200 at once ("ok: queued"; "ok: already received" for a
+	// delivery whose key the Inbox holds), and the Inbox's workers run the handlers later
+	// through Process, with retries. The idempotency Store, Lease and Retention are not used
+	// then: the Inbox deduplicates. An Inbox that fails answers 503 with Retry-After. Default:
+	// none, handlers run in the request.
+	Inbox Inbox
+
 	// Now is the clock of ReceivedAt and durations. Default time.Now.
 	Now func() time.Time
 }
@@ -94,6 +102,7 @@ type Delivery struct {
 	Version        string   // the provider's format version
 	IdempotencyKey string   // at most idempotency.MaxKeyLen bytes: longer keys are hashed
 	ReceivedAt     time.Time
+	Attempt        int              // with an Inbox, 1 for the first run, 2 for the first retry...; 0 in the request
 	Envelope       *events.Envelope // the decoded envelope; Envelope.Raw is the body as received
 }
 
@@ -145,7 +154,7 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 	cfg.IdempotencyKeyHeader = strings.TrimSpace(cfg.IdempotencyKeyHeader)
 	rx := &Receiver{provider: p, cfg: cfg}
 	rx.log = cfg.Logger.With("provider", p.Name())
-	if cfg.Store == nil {
+	if cfg.Store == nil && cfg.Inbox == nil {
 		store, err := idempotency.NewMemory(idempotency.MemoryConfig{Now: cfg.Now})
 		if err != nil {
 			return nil, fmt.Errorf("receiver: default store: %w", err)
@@ -169,15 +178,11 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 func (rx *Receiver) compose() http.Handler {
 	cfg := rx.cfg
 	var h http.Handler = rx.routes
-	h = idempotency.Middleware(cfg.Store, rx.claimKey,
-		idempotency.WithLease(cfg.Lease),
-		idempotency.WithRetention(cfg.Retention),
-		idempotency.WithNow(cfg.Now),
-		idempotency.WithOnReject(rx.claimRejected),
-		idempotency.WithOnError(func(r *http.Request, err error) {
-			rx.onError(r.Context(), outcomeFrom(r.Context()).Delivery, fmt.Errorf("receiver: %w", err))
-		}),
-	)(h)
+	if cfg.Inbox != nil {
+		h = http.HandlerFunc(rx.enqueue)
+	} else {
+		h = rx.claim(h)
+	}
 	h = rx.describe(h)
 	h = events.Middleware(rx.provider,
 		events.WithMaxBodyBytes(cfg.MaxBodyBytes),
@@ -205,6 +210,20 @@ func (rx *Receiver) compose() http.Handler {
 		}))(h)
 	}
 	return requireJSONPost(h)
+}
+
+// claim is the idempotency stage of the synchronous mode, in front of the Router.
+func (rx *Receiver) claim(h http.Handler) http.Handler {
+	cfg := rx.cfg
+	return idempotency.Middleware(cfg.Store, rx.claimKey,
+		idempotency.WithLease(cfg.Lease),
+		idempotency.WithRetention(cfg.Retention),
+		idempotency.WithNow(cfg.Now),
+		idempotency.WithOnReject(rx.claimRejected),
+		idempotency.WithOnError(func(r *http.Request, err error) {
+			rx.onError(r.Context(), outcomeFrom(r.Context()).Delivery, fmt.Errorf("receiver: %w", err))
+		}),
+	)(h)
 }
 
 // Close closes the store the receiver created for itself; a Store given in Config is left to

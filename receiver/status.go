@@ -19,9 +19,10 @@ const (
 	StageClaim                      // the idempotency claim
 	StageDispatch                   // the handler
 	StageComplete                   // marking the event done: the delivery succeeded
+	StageEnqueue                    // storing the delivery in the Inbox (asynchronous mode)
 )
 
-var stageNames = [...]string{"", "method", "rate-limit", "body", "verify", "decode", "validate", "claim", "dispatch", "complete"}
+var stageNames = [...]string{"", "method", "rate-limit", "body", "verify", "decode", "validate", "claim", "dispatch", "complete", "enqueue"}
 
 // String returns the stage's name, such as "verify".
 func (s Stage) String() string {
@@ -38,4 +39,5 @@ const (
 	statusMethod        = http.StatusMethodNotAllowed     // not POST
 	statusMediaType     = http.StatusUnsupportedMediaType // not JSON
 	statusHandlerFailed = http.StatusInternalServerError  // handler error or panic
+	statusInboxDown     = http.StatusServiceUnavailable   // the Inbox could not store the delivery
 )
