@@ -53,6 +53,12 @@
 // default, below Inspectorio's 60 s). The request is never modified; its body is read once,
 // into memory that grows with the bytes received rather than with the declared length.
 //
+// With Config.Inbox set (the inbox package, on River), the receiver runs asynchronously: a
+// delivery that passes validation is stored and answered 200 "ok: queued" at once, and the
+// Inbox's workers run the same handlers later through Process, with retries, the attempt number
+// in Delivery.Attempt, and dead letters after the last attempt. An Inbox that cannot store the
+// delivery answers 503 with Retry-After.
+//
 // Every request gets one log line (status, stage, duration, path with any URL token redacted,
 // event type, idempotency key, event id, error), with every field cut to 256 bytes; no body and
 // no secret is logged.
