@@ -63,8 +63,9 @@ func (rx *Receiver) enqueue(w http.ResponseWriter, r *http.Request) {
 }
 
 // Process runs the handler of a delivery an Inbox stored: it decodes d.Body again and calls the
-// handler registered for its event type (or the HandleUnknown handler) under HandlerTimeout,
-// with d's idempotency key, receipt time and attempt in the Delivery that FromContext returns.
+// handler registered for its event type (or the HandleUnknown handler) under ctx and
+// HandlerTimeout, with d's idempotency key, receipt time and attempt in the Delivery that
+// FromContext returns.
 // It returns the handler's error: nil for success (or no handler), an error wrapped with
 // Permanent that a retry cannot fix, ErrPanic for a panic, or another error to retry. A body
 // that no longer decodes, which validation at the request rules out unless the provider package
@@ -91,7 +92,8 @@ func (rx *Receiver) Process(ctx context.Context, d InboxDelivery) error {
 	if del.IdempotencyKey == "" {
 		del.IdempotencyKey = env.IdempotencyKey
 	}
-	err = rx.routes.dispatch(context.WithValue(ctx, deliveryKey{}, del), env)
+	// Unlike a request's, the handler's context ends with ctx: the Inbox cancels it to stop.
+	err = rx.routes.run(context.WithValue(ctx, deliveryKey{}, del), env)
 	if err != nil {
 		rx.onError(ctx, del, err)
 	}

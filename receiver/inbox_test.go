@@ -100,3 +100,16 @@ func TestInboxModeFailures(t *testing.T) {
 	err = e.rx.Process(t.Context(), receiver.InboxDelivery{Provider: "record360", Body: inspectionBody(t), Attempt: 1})
 	assert.ErrorIs(t, err, receiver.ErrPanic)
 }
+
+// TestProcessEndsWithItsContext checks that an Inbox stopping its workers reaches the handler.
+func TestProcessEndsWithItsContext(t *testing.T) {
+	e := newEnv(t, receiver.Config{Inbox: &memInbox{keys: map[string]bool{}}})
+	receiver.Handle(e.rx, record360.InspectionCreated, func(ctx context.Context, _ *record360.Inspection) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := e.rx.Process(ctx, receiver.InboxDelivery{Provider: "record360", Body: inspectionBody(t), Attempt: 1})
+	assert.ErrorIs(t, err, context.Canceled)
+}

@@ -196,12 +196,20 @@ func (rt *Router) delivery(r *http.Request, env *events.Envelope, o *Outcome) De
 }
 
 // dispatch runs the delivery's handler under the handler deadline, turning a panic into an error.
-func (rt *Router) dispatch(ctx context.Context, env *events.Envelope) (err error) {
+// The handler's context does not end with the request's: a sender that hangs up does not undo
+// the work.
+func (rt *Router) dispatch(ctx context.Context, env *events.Envelope) error {
+	return rt.run(context.WithoutCancel(ctx), env)
+}
+
+// run runs the delivery's handler under ctx and the handler deadline, turning a panic into an
+// error.
+func (rt *Router) run(ctx context.Context, env *events.Envelope) (err error) {
 	h := rt.route(env)
 	if h == nil {
 		return nil // no handler and no fallback: acknowledge
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rt.cfg.HandlerTimeout)
+	ctx, cancel := context.WithTimeout(ctx, rt.cfg.HandlerTimeout)
 	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {

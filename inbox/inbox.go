@@ -1,0 +1,386 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/inspecthook/inspecthook/idempotency"
+	"github.com/inspecthook/inspecthook/receiver"
+)
+
+// Defaults for the zero fields of Config.
+const (
+	DefaultQueue       = "inspecthook"
+	DefaultWorkers     = 10
+	DefaultMaxAttempts = 25 // River's default
+)
+
+// Kind is the River job kind of a stored delivery.
+const Kind = "inspecthook_delivery"
+
+// Errors of the package.
+var (
+	// ErrNotFound is returned for a job id the inbox does not hold (never inserted, or removed
+	// after Retention).
+	ErrNotFound = errors.New("inbox: job not found")
+	// ErrConfig is returned by Open for an invalid Config, and by Enqueue for a delivery
+	// without an idempotency key.
+	ErrConfig = errors.New("inbox: invalid configuration")
+)
+
+// Config configures an Inbox. Exactly one of Pool and DB is required; zero fields get the
+// documented defaults.
+type Config struct {
+	// Pool is a PostgreSQL pool, used through River's riverpgxv5 driver: any number of
+	// replicas may share it.
+	Pool *pgxpool.Pool
+	// DB is a SQLite database (modernc.org/sqlite, driver name "sqlite"), used through River's
+	// riversqlite driver: one node only. Give it SetMaxOpenConns(1), as River advises.
+	DB *sql.DB
+	// Queue is the River queue of the deliveries. Default DefaultQueue.
+	Queue string
+	// Workers is how many deliveries run at once in this process. Default DefaultWorkers.
+	Workers int
+	// MaxAttempts is how many times a delivery runs before it becomes a dead letter.
+	// Default DefaultMaxAttempts (25, River's).
+	MaxAttempts int
+	// Retention is how long a key stays unique after its job ended (completed, dead or
+	// cancelled): the job is kept that long, then removed. Default
+	// idempotency.DefaultRetention (72 h).
+	Retention time.Duration
+	// RetryPolicy decides when a failed attempt runs again. Default River's
+	// DefaultClientRetryPolicy: attempt^4 seconds (1 s, 16 s, 81 s, ...).
+	RetryPolicy river.ClientRetryPolicy
+	// Logger receives River's logs. Default slog.Default().
+	Logger *slog.Logger
+	// OnError, when set, is called with every failed attempt.
+	OnError func(ctx context.Context, job Job, err error)
+}
+
+// Job is one stored delivery, as River holds it.
+type Job struct {
+	ID             int64
+	Provider       string
+	IdempotencyKey string
+	// State is River's: "available", "running", "retryable", "scheduled", "completed",
+	// "discarded" (a dead letter), "cancelled".
+	State       string
+	Attempt     int // attempts made so far
+	MaxAttempts int
+	Errors      []string // the error of each failed attempt, oldest first
+	Body        []byte   // the raw body as received
+	ReceivedAt  time.Time
+	CreatedAt   time.Time
+	ScheduledAt time.Time
+	FinalizedAt *time.Time // when the job completed, was discarded or cancelled
+}
+
+// ListParams selects jobs for List. The zero value lists up to 100 jobs of every state and
+// provider, oldest first.
+type ListParams struct {
+	States   []string // River states, such as "discarded"; default all
+	Provider string   // default all
+	Limit    int      // default 100
+}
+
+// args are the River job arguments of a delivery. Only the key makes a job unique.
+type args struct {
+	Provider   string    `json:"provider"`
+	Key        string    `json:"key" river:"unique"`
+	Body       []byte    `json:"body"` // base64 in JSON
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// Kind implements river.JobArgs.
+func (args) Kind() string { return Kind }
+
+// client is the part of river.Client the Inbox uses, whatever the driver's transaction type.
+type client interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+	Insert(ctx context.Context, a river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobList(ctx context.Context, p *river.JobListParams) (*river.JobListResult, error)
+	JobRetry(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobCancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
+}
+
+// Inbox stores deliveries in River and runs them with the receivers registered with Register.
+// Build it with Open. It is safe for concurrent use.
+type Inbox struct {
+	cfg    Config
+	client client
+
+	mu        sync.RWMutex
+	receivers map[string]*receiver.Receiver
+}
+
+var _ receiver.Inbox = (*Inbox)(nil)
+
+// Open migrates the database to River's schema (idempotent, safe from several replicas) and
+// builds the Inbox. Workers are not started: Register the receivers, then Start.
+func Open(ctx context.Context, cfg Config) (*Inbox, error) {
+	switch {
+	case (cfg.Pool == nil) == (cfg.DB == nil):
+		return nil, fmt.Errorf("%w: exactly one of Pool and DB", ErrConfig)
+	case cfg.Workers < 0, cfg.MaxAttempts < 0, cfg.Retention < 0:
+		return nil, fmt.Errorf("%w: negative limit", ErrConfig)
+	}
+	if cfg.Queue == "" {
+		cfg.Queue = DefaultQueue
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.Retention == 0 {
+		cfg.Retention = idempotency.DefaultRetention
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ib := &Inbox{cfg: cfg, receivers: map[string]*receiver.Receiver{}}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &worker{ib: ib}); err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	rc := &river.Config{
+		Queues:                      map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}},
+		Workers:                     workers,
+		MaxAttempts:                 cfg.MaxAttempts,
+		RetryPolicy:                 cfg.RetryPolicy,
+		Logger:                      cfg.Logger,
+		JobTimeout:                  -1, // the receiver's HandlerTimeout bounds a handler
+		CompletedJobRetentionPeriod: cfg.Retention,
+		DiscardedJobRetentionPeriod: cfg.Retention,
+		CancelledJobRetentionPeriod: cfg.Retention,
+	}
+	var err error
+	if cfg.Pool != nil {
+		ib.client, err = build[pgx.Tx](ctx, riverpgxv5.New(cfg.Pool), rc, cfg.Logger)
+	} else {
+		ib.client, err = build[*sql.Tx](ctx, riversqlite.New(cfg.DB), rc, cfg.Logger)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ib, nil
+}
+
+// build migrates and returns River's client over driver.
+func build[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], rc *river.Config, log *slog.Logger) (client, error) {
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("inbox: migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("inbox: migrate: %w", err)
+	}
+	c, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return c, nil
+}
+
+// Register makes the Inbox run the deliveries of rx's provider with rx.Process. Call it before
+// Start, once per provider; a later receiver of the same provider replaces the earlier one.
+// A delivery of a provider no receiver is registered for is cancelled when it runs.
+func (ib *Inbox) Register(rx *receiver.Receiver) {
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	ib.receivers[rx.Provider().Name()] = rx
+}
+
+// Enqueue stores d as a River job, unique by d.IdempotencyKey across every job state for
+// Retention: duplicate is true, and nothing is stored, when the key is already held. It
+// implements receiver.Inbox.
+func (ib *Inbox) Enqueue(ctx context.Context, d receiver.InboxDelivery) (duplicate bool, err error) {
+	if d.IdempotencyKey == "" {
+		return false, fmt.Errorf("%w: empty idempotency key", ErrConfig)
+	}
+	res, err := ib.client.Insert(ctx, args{
+		Provider:   d.Provider,
+		Key:        d.IdempotencyKey,
+		Body:       d.Body,
+		ReceivedAt: d.ReceivedAt,
+	}, &river.InsertOpts{
+		Queue:       ib.cfg.Queue,
+		MaxAttempts: ib.cfg.MaxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: rivertype.JobStates()},
+	})
+	if err != nil {
+		return false, fmt.Errorf("inbox: enqueue: %w", err)
+	}
+	return res.UniqueSkippedAsDuplicate, nil
+}
+
+// Start starts the workers. Register the receivers first.
+func (ib *Inbox) Start(ctx context.Context) error {
+	if err := ib.client.Start(ctx); err != nil {
+		return fmt.Errorf("inbox: start: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching jobs and waits for the running ones until ctx ends; then it cancels
+// their contexts and waits for them to return. A job cut off this way is retried later, by this
+// process or another. Stop returns ctx's error when the running jobs had to be cancelled.
+func (ib *Inbox) Stop(ctx context.Context) error {
+	err := ib.client.Stop(ctx)
+	if err == nil || ctx.Err() == nil {
+		if err != nil {
+			return fmt.Errorf("inbox: stop: %w", err)
+		}
+		return nil
+	}
+	// A handler whose context is cancelled returns soon; give it a bounded time to.
+	hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if herr := ib.client.StopAndCancel(hard); herr != nil {
+		return fmt.Errorf("inbox: stop: %w", errors.Join(err, herr))
+	}
+	return fmt.Errorf("inbox: stop: running jobs cancelled: %w", err)
+}
+
+// Job returns the job id, or ErrNotFound.
+func (ib *Inbox) Job(ctx context.Context, id int64) (Job, error) {
+	row, err := ib.client.JobGet(ctx, id)
+	if err != nil {
+		return Job{}, wrap("job", err)
+	}
+	return jobOf(row), nil
+}
+
+// listPage is how many rows List reads at a time.
+const listPage = 500
+
+// List returns the deliveries of p's states and provider, oldest first.
+func (ib *Inbox) List(ctx context.Context, p ListParams) ([]Job, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	page := limit
+	if p.Provider != "" {
+		page = listPage
+	}
+	lp := river.NewJobListParams().Kinds(Kind).Queues(ib.cfg.Queue).First(page)
+	if len(p.States) > 0 {
+		states := make([]rivertype.JobState, len(p.States))
+		for i, s := range p.States {
+			states[i] = rivertype.JobState(s)
+		}
+		lp = lp.States(states...)
+	} else {
+		lp = lp.States(rivertype.JobStates()...)
+	}
+	var jobs []Job
+	for {
+		res, err := ib.client.JobList(ctx, lp)
+		if err != nil {
+			return nil, wrap("list", err)
+		}
+		for _, row := range res.Jobs {
+			j := jobOf(row)
+			if p.Provider != "" && j.Provider != p.Provider {
+				continue
+			}
+			jobs = append(jobs, j)
+			if len(jobs) == limit {
+				return jobs, nil
+			}
+		}
+		if len(res.Jobs) < page || res.LastCursor == nil {
+			return jobs, nil
+		}
+		lp = lp.After(res.LastCursor)
+	}
+}
+
+// Retry makes job id run again, once, at once: a dead letter (discarded), a cancelled or a
+// completed job, or a waiting one sooner. A running job is left alone.
+func (ib *Inbox) Retry(ctx context.Context, id int64) error {
+	if _, err := ib.client.JobRetry(ctx, id); err != nil {
+		return wrap("retry", err)
+	}
+	return nil
+}
+
+// RetryDeadLetters retries every dead letter of provider (every provider's when empty) and
+// returns how many it retried.
+func (ib *Inbox) RetryDeadLetters(ctx context.Context, provider string) (int, error) {
+	n := 0
+	for {
+		jobs, err := ib.List(ctx, ListParams{States: []string{string(rivertype.JobStateDiscarded)}, Provider: provider, Limit: listPage})
+		if err != nil {
+			return n, err
+		}
+		for _, j := range jobs {
+			if err := ib.Retry(ctx, j.ID); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if len(jobs) < listPage {
+			return n, nil
+		}
+	}
+}
+
+// Cancel makes job id not run: a waiting job is cancelled at once, a running one is asked to
+// stop (its context is cancelled) and is not retried.
+func (ib *Inbox) Cancel(ctx context.Context, id int64) error {
+	if _, err := ib.client.JobCancel(ctx, id); err != nil {
+		return wrap("cancel", err)
+	}
+	return nil
+}
+
+func wrap(op string, err error) error {
+	if errors.Is(err, rivertype.ErrNotFound) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return fmt.Errorf("inbox: %s: %w", op, err)
+}
+
+// jobOf describes row; args that do not decode leave the delivery's fields empty.
+func jobOf(row *rivertype.JobRow) Job {
+	var a args
+	_ = json.Unmarshal(row.EncodedArgs, &a)
+	j := Job{
+		ID:             row.ID,
+		Provider:       a.Provider,
+		IdempotencyKey: a.Key,
+		State:          string(row.State),
+		Attempt:        row.Attempt,
+		MaxAttempts:    row.MaxAttempts,
+		Body:           a.Body,
+		ReceivedAt:     a.ReceivedAt,
+		CreatedAt:      row.CreatedAt,
+		ScheduledAt:    row.ScheduledAt,
+		FinalizedAt:    row.FinalizedAt,
+	}
+	for _, e := range row.Errors {
+		j.Errors = append(j.Errors, e.Error)
+	}
+	return j
+}

@@ -1,0 +1,295 @@
+package inbox_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/receiver"
+)
+
+func TestOpenConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  inbox.Config
+	}{
+		{"NoDatabase", inbox.Config{}},
+		{"NegativeWorkers", inbox.Config{Workers: -1}},
+		{"NegativeRetention", inbox.Config{Retention: -time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			if tt.name != "NoDatabase" {
+				cfg = inboxSQLite(t, cfg)
+			}
+			_, err := inbox.Open(t.Context(), cfg)
+			require.ErrorIs(t, err, inbox.ErrConfig)
+		})
+	}
+}
+
+func TestInbox(t *testing.T) {
+	for _, d := range inboxDrivers {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			t.Run("QueuedAndRun", func(t *testing.T) { testQueuedAndRun(t, d) })
+			t.Run("Duplicate", func(t *testing.T) { testDuplicate(t, d) })
+			t.Run("RetryThenPermanent", func(t *testing.T) { testRetryAndPermanent(t, d) })
+			t.Run("DeadLetterReplay", func(t *testing.T) { testDeadLetter(t, d) })
+			t.Run("CancelAndNotFound", func(t *testing.T) { testCancel(t, d) })
+			t.Run("StopDrains", func(t *testing.T) { testStopDrains(t, d) })
+			t.Run("StopCancelsAtDeadline", func(t *testing.T) { testStopCancels(t, d) })
+		})
+	}
+}
+
+func testQueuedAndRun(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{})
+	e.wantQueued(t, "a1")
+	c := e.nextCall(t)
+	assert.Equal(t, 1, c.Attempt)
+	job := e.waitState(t, "a1", "completed")
+	assert.Equal(t, "record360", job.Provider)
+	assert.Equal(t, e.body, job.Body)
+	assert.Equal(t, 1, job.Attempt)
+	assert.NotNil(t, job.FinalizedAt)
+	assert.False(t, job.ReceivedAt.IsZero())
+
+	got, err := e.ib.Job(t.Context(), job.ID)
+	require.NoError(t, err)
+	assert.Equal(t, job.IdempotencyKey, got.IdempotencyKey)
+}
+
+func testDuplicate(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{})
+	release := make(chan struct{})
+	e.setBehave(func(ctx context.Context, _ receiver.Delivery) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	})
+	e.wantQueued(t, "d1")
+	e.waitState(t, "d1", "running")
+	for _, when := range []string{"while running", "after completion"} {
+		w := e.post(t, "d1")
+		require.Equal(t, http.StatusOK, w.Code, when)
+		assert.Equal(t, "ok: already received\n", w.Body.String(), when)
+		if when == "while running" {
+			close(release)
+			e.nextCall(t)
+			e.waitState(t, "d1", "completed")
+		}
+	}
+	jobs, err := e.ib.List(t.Context(), inbox.ListParams{Provider: "record360"})
+	require.NoError(t, err)
+	assert.Len(t, jobs, 1, "a duplicate stores no second job")
+	select {
+	case c := <-e.calls:
+		t.Fatalf("the handler ran again: %+v", c)
+	default:
+	}
+}
+
+func testRetryAndPermanent(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{})
+	e.setBehave(func(_ context.Context, del receiver.Delivery) error {
+		switch {
+		case del.IdempotencyKey[len(del.IdempotencyKey)-2:] == "p1":
+			return receiver.Permanent(errors.New("bad inspection"))
+		case del.Attempt < 2:
+			return errors.New("downstream unavailable")
+		}
+		return nil
+	})
+	e.wantQueued(t, "r1")
+	assert.Equal(t, 1, e.nextCall(t).Attempt)
+	assert.Equal(t, 2, e.nextCall(t).Attempt)
+	job := e.waitState(t, "r1", "completed")
+	assert.Len(t, job.Errors, 1)
+
+	e.wantQueued(t, "p1")
+	assert.Equal(t, 1, e.nextCall(t).Attempt)
+	job = e.waitState(t, "p1", "cancelled")
+	assert.Equal(t, 1, job.Attempt)
+	require.Len(t, job.Errors, 1)
+	assert.Contains(t, job.Errors[0], "bad inspection")
+}
+
+func testDeadLetter(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{MaxAttempts: 2})
+	fixed := make(chan struct{})
+	e.setBehave(func(context.Context, receiver.Delivery) error {
+		select {
+		case <-fixed:
+			return nil
+		default:
+			return errors.New("downstream rejects it")
+		}
+	})
+	for _, key := range []string{"x1", "x2"} {
+		e.wantQueued(t, key)
+	}
+	for range 4 {
+		e.nextCall(t)
+	}
+	dead1 := e.waitState(t, "x1", "discarded")
+	e.waitState(t, "x2", "discarded")
+	assert.Len(t, dead1.Errors, 2)
+	dead, err := e.ib.List(t.Context(), inbox.ListParams{States: []string{"discarded"}})
+	require.NoError(t, err)
+	assert.Len(t, dead, 2)
+
+	close(fixed)
+	require.NoError(t, e.ib.Retry(t.Context(), dead1.ID))
+	assert.Equal(t, 3, e.nextCall(t).Attempt)
+	e.waitState(t, "x1", "completed")
+
+	n, err := e.ib.RetryDeadLetters(t.Context(), "record360")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 3, e.nextCall(t).Attempt)
+	e.waitState(t, "x2", "completed")
+	select {
+	case c := <-e.calls:
+		t.Fatalf("a replay ran twice: %+v", c)
+	default:
+	}
+}
+
+func testCancel(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{})
+	_, err := e.ib.Job(t.Context(), 987654)
+	require.ErrorIs(t, err, inbox.ErrNotFound)
+	require.ErrorIs(t, e.ib.Retry(t.Context(), 987654), inbox.ErrNotFound)
+	require.ErrorIs(t, e.ib.Cancel(t.Context(), 987654), inbox.ErrNotFound)
+
+	// A running job that is cancelled is not retried, whatever its handler returns. The
+	// receiver runs a handler on a context of its own, cut off by HandlerTimeout (inboxHandlerTimeout).
+	e.setBehave(func(ctx context.Context, _ receiver.Delivery) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	e.wantQueued(t, "c1")
+	job := e.waitState(t, "c1", "running")
+	require.NoError(t, e.ib.Cancel(t.Context(), job.ID))
+	e.nextCall(t)
+	e.waitState(t, "c1", "cancelled")
+}
+
+func testStopDrains(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{})
+	started, release := make(chan struct{}), make(chan struct{})
+	e.setBehave(func(ctx context.Context, _ receiver.Delivery) error {
+		close(started)
+		<-release
+		return ctx.Err()
+	})
+	e.wantQueued(t, "s1")
+	select {
+	case <-started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the job did not start")
+	}
+	stopped := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	go func() { stopped <- e.ib.Stop(ctx) }()
+	select {
+	case err := <-stopped:
+		t.Fatalf("Stop returned while a job ran: %v", err)
+	default:
+	}
+	close(release)
+	require.NoError(t, <-stopped)
+	assert.Equal(t, 1, e.nextCall(t).Attempt)
+}
+
+func testStopCancels(t *testing.T, d inboxDriver) {
+	e := newInboxEnv(t, d, inbox.Config{})
+	started := make(chan struct{})
+	e.setBehave(func(ctx context.Context, _ receiver.Delivery) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	e.wantQueued(t, "s2")
+	select {
+	case <-started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the job did not start")
+	}
+	// The handler runs under the receiver's HandlerTimeout, which outlives Stop's deadline: Stop
+	// reports that it had to cancel, and returns once the handler did.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	err := e.ib.Stop(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	e.nextCall(t)
+}
+
+func TestInboxListAndOnError(t *testing.T) {
+	for _, d := range inboxDrivers {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			failures := make(chan inbox.Job, 10)
+			e := newInboxEnv(t, d, inbox.Config{
+				MaxAttempts: 1,
+				OnError:     func(_ context.Context, j inbox.Job, _ error) { failures <- j },
+			})
+			_, err := e.ib.Enqueue(t.Context(), receiver.InboxDelivery{Provider: "record360"})
+			require.ErrorIs(t, err, inbox.ErrConfig, "a delivery without a key")
+
+			e.setBehave(func(context.Context, receiver.Delivery) error { return errors.New("no") })
+			for _, key := range []string{"l1", "l2", "l3"} {
+				e.wantQueued(t, key)
+			}
+			for range 3 {
+				e.nextCall(t)
+				select {
+				case j := <-failures:
+					assert.Equal(t, "record360", j.Provider)
+					assert.Equal(t, 1, j.Attempt)
+				case <-time.After(20 * time.Second):
+					t.Fatal("OnError was not called")
+				}
+			}
+			for _, key := range []string{"l1", "l2", "l3"} {
+				e.waitState(t, key, "discarded")
+			}
+			// A dead letter still holds its key.
+			w := e.post(t, "l1")
+			assert.Equal(t, "ok: already received\n", w.Body.String())
+
+			tests := []struct {
+				name string
+				p    inbox.ListParams
+				want int
+			}{
+				{"All", inbox.ListParams{}, 3},
+				{"Limit", inbox.ListParams{Limit: 2}, 2},
+				{"Provider", inbox.ListParams{Provider: "record360", Limit: 2}, 2},
+				{"OtherProvider", inbox.ListParams{Provider: "safetyculture"}, 0},
+				{"OtherState", inbox.ListParams{States: []string{"completed"}}, 0},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					jobs, err := e.ib.List(t.Context(), tt.p)
+					require.NoError(t, err)
+					assert.Len(t, jobs, tt.want)
+				})
+			}
+			n, err := e.ib.RetryDeadLetters(t.Context(), "safetyculture")
+			require.NoError(t, err)
+			assert.Zero(t, n)
+		})
+	}
+}

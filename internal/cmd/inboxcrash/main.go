@@ -1,0 +1,219 @@
+// Command inboxcrash serves a vehReports receiver in the asynchronous mode, its inbox on
+// PostgreSQL (-postgres, in -schema) or SQLite (-sqlite), so that a test can kill it with
+// SIGKILL while deliveries are being processed and start it again on the same database. Its
+// handler records each event id in crash_done (UNIQUE, INSERT ... ON CONFLICT DO NOTHING) and
+// every run in crash_runs, taking -work per run. GET /crash/status reports the counts as JSON.
+// It prints "inboxcrash listening on http://ADDR" once it serves.
+//
+//	go run ./internal/cmd/inboxcrash -postgres "postgres://postgres@127.0.0.1:5432/test?sslmode=disable" -schema crash_demo
+//
+// With -rescue, jobs left running by a killed process are made available again before the
+// workers start, as River's rescuer would once RescueStuckJobsAfter has passed.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	_ "modernc.org/sqlite"
+
+	"github.com/inspecthook/inspecthook/events/vehreports"
+	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/receiver"
+	"github.com/inspecthook/inspecthook/verify"
+)
+
+// Secret is the signing secret of the deliveries the receiver accepts.
+const Secret = "inboxcrash-test-secret"
+
+func main() {
+	pgURL := flag.String("postgres", "", "PostgreSQL URL (exclusive with -sqlite)")
+	sqlitePath := flag.String("sqlite", "", "SQLite database file (exclusive with -postgres)")
+	schema := flag.String("schema", "inboxcrash", "PostgreSQL schema of the inbox and the tables")
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	workers := flag.Int("workers", 10, "inbox workers")
+	work := flag.Duration("work", time.Millisecond, "time each handler run takes")
+	rescue := flag.Bool("rescue", false, "make jobs left running by a killed process available again before starting")
+	flag.Parse()
+	if err := run(*pgURL, *sqlitePath, *schema, *addr, *workers, *work, *rescue); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// store is the database of the inbox and of the handler's records.
+type store struct {
+	exec  func(ctx context.Context, q string, args ...any) error
+	count func(ctx context.Context, q string) (int64, error)
+	ph    func(n int) string // placeholder n
+}
+
+func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration, rescue bool) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	cfg := inbox.Config{Workers: workers, Logger: logger}
+	var st store
+	switch {
+	case pgURL != "" && sqlitePath == "":
+		pc, err := pgxpool.ParseConfig(pgURL)
+		if err != nil {
+			return err
+		}
+		pc.ConnConfig.RuntimeParams["search_path"] = schema
+		pc.ConnConfig.RuntimeParams["application_name"] = "inboxcrash"
+		pc.MaxConns = int32(workers + 10)
+		pool, err := pgxpool.NewWithConfig(ctx, pc)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		if _, err := pool.Exec(ctx, fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %q", schema)); err != nil {
+			return err
+		}
+		st = store{
+			exec: func(ctx context.Context, q string, args ...any) error { _, err := pool.Exec(ctx, q, args...); return err },
+			count: func(ctx context.Context, q string) (n int64, err error) {
+				err = pool.QueryRow(ctx, q).Scan(&n)
+				return n, err
+			},
+			ph: func(n int) string { return fmt.Sprintf("$%d", n) },
+		}
+		cfg.Pool = pool
+	case sqlitePath != "" && pgURL == "":
+		db, err := sql.Open("sqlite", "file:"+sqlitePath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+		if err != nil {
+			return err
+		}
+		db.SetMaxOpenConns(1)
+		defer db.Close()
+		st = store{
+			exec: func(ctx context.Context, q string, args ...any) error { _, err := db.ExecContext(ctx, q, args...); return err },
+			count: func(ctx context.Context, q string) (n int64, err error) {
+				err = db.QueryRowContext(ctx, q).Scan(&n)
+				return n, err
+			},
+			ph: func(int) string { return "?" },
+		}
+		cfg.DB = db
+	default:
+		return errors.New("inboxcrash: exactly one of -postgres and -sqlite")
+	}
+	for _, q := range []string{
+		"CREATE TABLE IF NOT EXISTS crash_done (event_id TEXT PRIMARY KEY)",
+		"CREATE TABLE IF NOT EXISTS crash_runs (event_id TEXT NOT NULL)",
+	} {
+		if err := st.exec(ctx, q); err != nil {
+			return fmt.Errorf("inboxcrash: %s: %w", q, err)
+		}
+	}
+
+	ib, err := inbox.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if rescue {
+		n, err := st.count(ctx, "SELECT count(*) FROM river_job WHERE state = 'running'")
+		if err != nil {
+			return err
+		}
+		if err := st.exec(ctx, "UPDATE river_job SET state = 'available' WHERE state = 'running'"); err != nil {
+			return fmt.Errorf("inboxcrash: rescue: %w", err)
+		}
+		fmt.Printf("inboxcrash rescued %d\n", n)
+	}
+
+	v, err := verify.NewHMAC(verify.VehReports(Secret))
+	if err != nil {
+		return err
+	}
+	rx, err := receiver.New(vehreports.Provider(), receiver.Config{Verifier: v, Inbox: ib, Logger: logger})
+	if err != nil {
+		return err
+	}
+	insRun := "INSERT INTO crash_runs (event_id) VALUES (" + st.ph(1) + ")"
+	insDone := "INSERT INTO crash_done (event_id) VALUES (" + st.ph(1) + ") ON CONFLICT DO NOTHING"
+	receiver.Handle(rx, vehreports.ReportCompleted, func(ctx context.Context, _ *vehreports.Report) error {
+		id := receiver.FromContext(ctx).EventID
+		if err := st.exec(ctx, insRun, id); err != nil {
+			return err
+		}
+		t := time.NewTimer(work)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		return st.exec(ctx, insDone, id)
+	})
+	ib.Register(rx)
+	if err := ib.Start(ctx); err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks/vehreports", rx)
+	mux.HandleFunc("GET /crash/status", func(w http.ResponseWriter, r *http.Request) {
+		var s Status
+		var err error
+		for _, c := range []struct {
+			dst *int64
+			q   string
+		}{
+			{&s.Done, "SELECT count(*) FROM crash_done"},
+			{&s.Runs, "SELECT count(*) FROM crash_runs"},
+			{&s.Twice, "SELECT count(*) FROM (SELECT event_id FROM crash_runs GROUP BY event_id HAVING count(*) > 1) AS t"},
+			{&s.Jobs, "SELECT count(*) FROM river_job"},
+			{&s.Unfinished, "SELECT count(*) FROM river_job WHERE finalized_at IS NULL"},
+		} {
+			if *c.dst, err = st.count(r.Context(), c.q); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+		_ = json.NewEncoder(w).Encode(s)
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("inboxcrash listening on http://%s\n", ln.Addr())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		_ = ib.Stop(sctx)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	<-stopped
+	return nil
+}
+
+// Status is what GET /crash/status answers.
+type Status struct {
+	Done       int64 `json:"done"`       // distinct event ids handled to the end
+	Runs       int64 `json:"runs"`       // handler runs started
+	Twice      int64 `json:"twice"`      // event ids whose handler started more than once
+	Jobs       int64 `json:"jobs"`       // jobs in the inbox
+	Unfinished int64 `json:"unfinished"` // jobs not yet completed, cancelled or discarded
+}
