@@ -250,6 +250,8 @@ func TestCrash(t *testing.T) {
 		n, err = strconv.Atoi(v)
 		require.NoError(t, err, "INSPECTHOOK_CRASH_DELIVERIES")
 	}
+	// 50 workers: the inbox fetches at most Workers jobs at a time, so with the default 10 a
+	// handler of 2 ms runs only about 100 deliveries a second and the run takes minutes.
 	tests := []struct {
 		name string
 		args func(t *testing.T) []string

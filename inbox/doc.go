@@ -43,6 +43,15 @@
 // errors and bodies; after fixing the cause, Retry runs one again and RetryDeadLetters runs all
 // of a provider's. Cancel keeps a waiting job from running. OnError sees every failed attempt.
 //
+// # Throughput and crashes
+//
+// Config.Workers bounds how many handlers run at once (default 10). On a small machine 10
+// workers ran about 100 short jobs a second, so a steady 500 deliveries a second built a
+// backlog (20 s from acknowledgement to handler start at the median), while 100 workers kept
+// up (86 ms median, 801 ms p99): size Workers to your rate and your handlers' time. A process
+// killed mid-handler leaves its jobs running; they run again once Config.RescueAfter has
+// passed (DefaultRescueAfter, 110 s), by any process on the same database.
+//
 // # Stopping
 //
 // Stop stops fetching jobs and waits for the running ones until its context ends; then it

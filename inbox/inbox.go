@@ -28,6 +28,10 @@ const (
 	DefaultQueue       = "inspecthook"
 	DefaultWorkers     = 10
 	DefaultMaxAttempts = 25 // River's default
+
+	// DefaultRescueAfter is Config.RescueAfter's default: a minute above the receiver's
+	// default HandlerTimeout.
+	DefaultRescueAfter = receiver.DefaultHandlerTimeout + time.Minute
 )
 
 // Kind is the River job kind of a stored delivery.
@@ -63,6 +67,11 @@ type Config struct {
 	// cancelled): the job is kept that long, then removed. Default
 	// idempotency.DefaultRetention (72 h).
 	Retention time.Duration
+	// RescueAfter is how long a job may stay running before it is taken to have crashed with
+	// its process and is run again (River's RescueStuckJobsAfter). Default DefaultRescueAfter,
+	// above the receiver's default HandlerTimeout, so a live handler that keeps to its
+	// deadline is never run twice at once; raise it with HandlerTimeout.
+	RescueAfter time.Duration
 	// RetryPolicy decides when a failed attempt runs again. Default River's
 	// DefaultClientRetryPolicy: attempt^4 seconds (1 s, 16 s, 81 s, ...).
 	RetryPolicy river.ClientRetryPolicy
@@ -139,7 +148,7 @@ func Open(ctx context.Context, cfg Config) (*Inbox, error) {
 	switch {
 	case (cfg.Pool == nil) == (cfg.DB == nil):
 		return nil, fmt.Errorf("%w: exactly one of Pool and DB", ErrConfig)
-	case cfg.Workers < 0, cfg.MaxAttempts < 0, cfg.Retention < 0:
+	case cfg.Workers < 0, cfg.MaxAttempts < 0, cfg.Retention < 0, cfg.RescueAfter < 0:
 		return nil, fmt.Errorf("%w: negative limit", ErrConfig)
 	}
 	if cfg.Queue == "" {
@@ -150,6 +159,9 @@ func Open(ctx context.Context, cfg Config) (*Inbox, error) {
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.RescueAfter == 0 {
+		cfg.RescueAfter = DefaultRescueAfter
 	}
 	if cfg.Retention == 0 {
 		cfg.Retention = idempotency.DefaultRetention
@@ -169,6 +181,7 @@ func Open(ctx context.Context, cfg Config) (*Inbox, error) {
 		RetryPolicy:                 cfg.RetryPolicy,
 		Logger:                      cfg.Logger,
 		JobTimeout:                  -1, // the receiver's HandlerTimeout bounds a handler
+		RescueStuckJobsAfter:        cfg.RescueAfter,
 		CompletedJobRetentionPeriod: cfg.Retention,
 		DiscardedJobRetentionPeriod: cfg.Retention,
 		CancelledJobRetentionPeriod: cfg.Retention,

@@ -85,7 +85,10 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 			return err
 		}
 		st = store{
-			exec: func(ctx context.Context, q string, args ...any) error { _, err := pool.Exec(ctx, q, args...); return err },
+			exec: func(ctx context.Context, q string, args ...any) error {
+				_, err := pool.Exec(ctx, q, args...)
+				return err
+			},
 			count: func(ctx context.Context, q string) (n int64, err error) {
 				err = pool.QueryRow(ctx, q).Scan(&n)
 				return n, err
@@ -101,7 +104,10 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 		db.SetMaxOpenConns(1)
 		defer db.Close()
 		st = store{
-			exec: func(ctx context.Context, q string, args ...any) error { _, err := db.ExecContext(ctx, q, args...); return err },
+			exec: func(ctx context.Context, q string, args ...any) error {
+				_, err := db.ExecContext(ctx, q, args...)
+				return err
+			},
 			count: func(ctx context.Context, q string) (n int64, err error) {
 				err = db.QueryRowContext(ctx, q).Scan(&n)
 				return n, err

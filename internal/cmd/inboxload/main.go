@@ -138,15 +138,15 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	}()
 
 	// The synchronous receiver.
-	sync, err := receiver.New(vehreports.Provider(), receiver.Config{Verifier: v, Logger: quiet})
+	syncRx, err := receiver.New(vehreports.Provider(), receiver.Config{Verifier: v, Logger: quiet})
 	if err != nil {
 		return err
 	}
-	defer sync.Close()
-	receiver.Handle(sync, vehreports.ReportCompleted, func(context.Context, *vehreports.Report) error { return nil })
+	defer syncRx.Close()
+	receiver.Handle(syncRx, vehreports.ReportCompleted, func(context.Context, *vehreports.Report) error { return nil })
 
 	targets := []target{{name: "inbox (PostgreSQL)", started: started}, {name: "synchronous (memory)"}}
-	for i, h := range []http.Handler{async, sync} {
+	for i, h := range []http.Handler{async, syncRx} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
