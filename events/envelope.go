@@ -66,3 +66,15 @@ type Provider interface {
 	// list them from it.
 	EventTypes() []string
 }
+
+// KeyScanner is implemented by a Provider that can find a delivery's idempotency key without
+// decoding the body, by a cheap scan of its top-level members. A receiver asks its store about
+// the key before decoding, so that a duplicate of a handled event is answered without paying
+// for the decode.
+type KeyScanner interface {
+	// ScanKey returns the key Decode would put in Envelope.IdempotencyKey for body, and true;
+	// or false when a scan cannot tell for certain (the body is not well-formed JSON, the
+	// member the key comes from is missing or of an unexpected type, the key would come from
+	// the body's hash), and Decode is needed. It never returns a key Decode would not.
+	ScanKey(body []byte) (key string, ok bool)
+}

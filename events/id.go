@@ -2,9 +2,12 @@ package events
 
 import (
 	"bytes"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ID is an identifier a provider may send as a JSON string or a JSON number: "397691" and 397691
@@ -32,18 +35,18 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	case string(b) == "null":
 		*id = ""
 	case b[0] == '-' || ('0' <= b[0] && b[0] <= '9'):
-		if !json.Valid(b) {
+		if !stdjson.Valid(b) {
 			return fmt.Errorf("%w: id is not a JSON number", ErrShape)
 		}
 		*id = ID(b)
 	default:
-		return &json.UnmarshalTypeError{Value: kindOf(b[0]), Type: idType}
+		return &stdjson.UnmarshalTypeError{Value: kindOf(b[0]), Type: idType}
 	}
 	return nil
 }
 
 // MarshalJSON writes the ID as a JSON string.
-func (id ID) MarshalJSON() ([]byte, error) { return json.Marshal(string(id)) }
+func (id ID) MarshalJSON() ([]byte, error) { return stdjson.Marshal(string(id)) }
 
 // String returns the id's text.
 func (id ID) String() string { return string(id) }
@@ -62,4 +65,29 @@ func kindOf(c byte) string {
 		return "string"
 	}
 	return "number"
+}
+
+// UnmarshalJSONFrom reads the next value of dec as UnmarshalJSON reads its bytes, without a
+// second scan: a string, a number or null, and for any other JSON value an error that Unmarshal
+// reports as a *FieldError.
+func (id *ID) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch val.Kind() {
+	case '"':
+		s, err := unquote(val)
+		if err != nil {
+			return fmt.Errorf("%w: id: %w", ErrShape, err)
+		}
+		*id = ID(s)
+	case 'n':
+		*id = ""
+	case '0':
+		*id = ID(val)
+	default:
+		return &json.SemanticError{JSONKind: val.Kind(), GoType: idType}
+	}
+	return nil
 }

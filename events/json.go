@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
 )
 
 // MaxDepth is how deeply objects and arrays may nest in a body. Real payloads nest under ten
@@ -30,13 +31,13 @@ func CheckObject(body []byte) error {
 	if err := checkDepth(trimmed); err != nil {
 		return err
 	}
-	if !json.Valid(trimmed) {
+	if !stdjson.Valid(trimmed) {
 		// Unmarshal into a RawMessage for the offset of the syntax error.
-		var raw json.RawMessage
-		err := json.Unmarshal(trimmed, &raw)
-		var syntaxErr *json.SyntaxError
+		var raw stdjson.RawMessage
+		err := stdjson.Unmarshal(trimmed, &raw)
+		var syntaxErr *stdjson.SyntaxError
 		if errors.As(err, &syntaxErr) {
-			return &syntaxError{err: syntaxErr}
+			return v1SyntaxError(syntaxErr)
 		}
 		return fmt.Errorf("%w: %w", ErrNotJSON, err)
 	}
@@ -76,28 +77,19 @@ func checkDepth(b []byte) error {
 
 // Unmarshal decodes data into v, reporting a JSON type that cannot be read into its Go field as
 // a *FieldError (ErrShape) with the field's JSON path, and a syntax error as ErrNotJSON. Unknown
-// fields are ignored. Call CheckObject on the whole body first. When data is a part of the body,
-// such as its "data" member, pass the error through InField to complete the path.
+// fields are ignored; member names match case-insensitively and a repeated name overrides the
+// earlier one, as with encoding/json. Call CheckObject on the whole body first, or decode the
+// whole body with DecodeObject. When data is a part of the body, such as its "data" member, pass
+// the error through InField to complete the path.
+//
+// It decodes with JSON v2 (github.com/go-json-experiment/json) in one pass: types of this
+// package and of the provider packages read themselves from the decoder (UnmarshalJSONFrom)
+// rather than being handed their bytes to scan again.
 func Unmarshal(data []byte, v any) error {
-	err := json.Unmarshal(data, v)
-	if err == nil {
-		return nil
+	if err := json.Unmarshal(data, v, decodeOptions); err != nil {
+		return decodeError(err, v, "")
 	}
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	switch {
-	case errors.As(err, &typeErr):
-		fe := &FieldError{Path: jsonPath(reflect.TypeOf(v), typeErr.Field), JSONType: jsonType(typeErr.Value)}
-		if typeErr.Type != nil {
-			fe.Want = typeErr.Type.String()
-		}
-		return fe
-	case errors.As(err, &syntaxErr):
-		return &syntaxError{err: syntaxErr}
-	case errors.Is(err, ErrShape), errors.Is(err, ErrNotJSON):
-		return err
-	}
-	return fmt.Errorf("%w: %w", ErrShape, err)
+	return nil
 }
 
 // InField returns err, as Unmarshal or Registry.Decode returned it for a part of the body, with
@@ -116,84 +108,24 @@ func InField(field string, err error) error {
 	return &FieldError{Path: path, JSONType: fe.JSONType, Want: fe.Want}
 }
 
-// jsonPath turns the path encoding/json reports for a type error in a value of type t, Go names
-// of embedded structs included ("Common.event.event_types"), into the JSON path
-// ("event.event_types"), by walking t.
-func jsonPath(t reflect.Type, field string) string {
-	if field == "" {
-		return ""
-	}
-	segments := strings.Split(field, ".")
-	path := segments[:0]
-	for _, seg := range segments {
-		for t != nil {
-			switch t.Kind() {
-			case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-				t = t.Elem()
-				continue
-			}
-			break
-		}
-		if t == nil || t.Kind() != reflect.Struct {
-			path, t = append(path, seg), nil
-			continue
-		}
-		sf, embedded, ok := structField(t, seg)
-		if !embedded {
-			path = append(path, seg)
-		}
-		t = nil
-		if ok {
-			t = sf.Type
-		}
-	}
-	return strings.Join(path, ".")
-}
-
-// structField finds the field of struct t that encoding/json names seg in a path: an embedded
-// struct by its Go name, any other field by its JSON name.
-func structField(t reflect.Type, seg string) (f reflect.StructField, embedded, ok bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if f.Anonymous && name == "" && f.Name == seg {
-			return f, true, true
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if name == seg && f.IsExported() {
-			return f, false, true
-		}
-	}
-	return reflect.StructField{}, false, false
-}
-
-// jsonType names a JSON type from the Value of a json.UnmarshalTypeError, which may carry the
-// number itself ("number -5"): only the type is kept.
-func jsonType(value string) string {
-	kind, _, _ := strings.Cut(value, " ")
-	switch kind {
-	case "bool":
-		return "boolean"
-	case "object", "array", "string", "number", "boolean", "null":
-		return kind
-	}
-	return "value"
-}
-
-// syntaxError is a JSON syntax error whose text leaves out the character encoding/json quotes
+// syntaxError is a JSON syntax error whose text leaves out the character the decoder quotes
 // from the body, so that the error can go to a log as it is. It wraps ErrNotJSON and the
-// *json.SyntaxError.
+// decoder's own error: a *json.SyntaxError of encoding/json, or a *jsontext.SyntacticError.
 type syntaxError struct {
-	err *json.SyntaxError
+	offset int64
+	msg    string
+	cause  error
 }
 
 func (e *syntaxError) Error() string {
-	msg := e.err.Error()
+	return fmt.Sprintf("%s: %s at offset %d", ErrNotJSON.Error(), e.msg, e.offset)
+}
+
+func (e *syntaxError) Unwrap() []error { return []error{ErrNotJSON, e.cause} }
+
+// v1SyntaxError is the syntaxError of an encoding/json syntax error.
+func v1SyntaxError(err *stdjson.SyntaxError) *syntaxError {
+	msg := err.Error()
 	const invalid = "invalid character "
 	if rest, ok := strings.CutPrefix(msg, invalid); ok {
 		// rest is a quoted character, then what the decoder expected: "'x' looking for ...".
@@ -202,10 +134,8 @@ func (e *syntaxError) Error() string {
 			msg += " " + rest[1+i+2:]
 		}
 	}
-	return fmt.Sprintf("%s: %s at offset %d", ErrNotJSON.Error(), msg, e.err.Offset)
+	return &syntaxError{offset: err.Offset, msg: msg, cause: err}
 }
-
-func (e *syntaxError) Unwrap() []error { return []error{ErrNotJSON, e.err} }
 
 // unquote returns the contents of the JSON string literal b. Literals without escapes, the
 // common case, are read without a second pass of encoding/json.
@@ -224,13 +154,13 @@ func unquote(b []byte) (string, error) {
 		}
 	}
 	var s string
-	err := json.Unmarshal(b, &s)
+	err := stdjson.Unmarshal(b, &s)
 	return s, err
 }
 
 // Present reports whether a field read into a json.RawMessage was sent with a value other than
 // null.
-func Present(raw json.RawMessage) bool {
+func Present(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Registry is a provider's routing table, from event type to how its payload is decoded: a
@@ -22,7 +24,7 @@ import (
 // initialised a Registry is only read, and is safe for concurrent use.
 type Registry struct {
 	provider string
-	byName   map[string]func(data []byte) (any, error)
+	byName   map[string]payloadDecoder
 	names    []string // sorted
 }
 
@@ -32,7 +34,7 @@ func NewRegistry(provider string) *Registry {
 	if provider == "" {
 		panic("events: NewRegistry: empty provider name")
 	}
-	return &Registry{provider: provider, byName: map[string]func([]byte) (any, error){}}
+	return &Registry{provider: provider, byName: map[string]payloadDecoder{}}
 }
 
 // Register declares the event type name of r's provider, with payload type T, and routes it:
@@ -48,7 +50,7 @@ func Register[T any](r *Registry, name string) Event[T] {
 		panic(fmt.Sprintf("events: Register: event type %q registered twice", name))
 	}
 	r.names = slices.Insert(r.names, i, name)
-	r.byName[name] = decodePayload[T]
+	r.byName[name] = payloadDecoder{bytes: decodePayload[T], from: decodePayloadFrom[T]}
 	return Event[T]{provider: r.provider, name: name}
 }
 
@@ -66,6 +68,24 @@ func decodePayload[T any](data []byte) (any, error) {
 		return p, err
 	}
 	return p, nil
+}
+
+// decodePayloadFrom decodes the next value of dec into a new T and validates it.
+func decodePayloadFrom[T any](dec *jsontext.Decoder) (any, error) {
+	p := new(T)
+	if err := UnmarshalFrom(dec, p); err != nil {
+		return nil, err
+	}
+	if err := Validate(p); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// payloadDecoder decodes the payload of one event type, from its bytes or from a decoder.
+type payloadDecoder struct {
+	bytes func(data []byte) (any, error)
+	from  func(dec *jsontext.Decoder) (any, error)
 }
 
 // Provider returns the provider's name.
@@ -89,5 +109,20 @@ func (r *Registry) Decode(name string, data []byte) (any, error) {
 	if !ok {
 		return nil, nil
 	}
-	return decode(data)
+	return decode.bytes(data)
+}
+
+// DecodeFrom is Decode for a payload that is the next value of dec, a decoder from StartObject:
+// the payload is decoded where it is, in the same pass as the rest of the body. For a type the
+// table does not route it skips the value and returns (nil, nil). A *FieldError's path is
+// relative to the payload, as with Decode.
+func (r *Registry) DecodeFrom(name string, dec *jsontext.Decoder) (any, error) {
+	decode, ok := r.byName[name]
+	if !ok {
+		if err := dec.SkipValue(); err != nil {
+			return nil, decodeError(err, nil, "")
+		}
+		return nil, nil
+	}
+	return decode.from(dec)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Time is a timestamp read leniently: a delivery never fails over a time format. It reads RFC
@@ -65,6 +67,16 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{Raw: string(b)}
 	}
 	return nil
+}
+
+// UnmarshalJSONFrom reads the next value of dec as UnmarshalJSON reads its bytes, without a
+// second scan.
+func (t *Time) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return t.UnmarshalJSON(val)
 }
 
 // MarshalJSON writes Raw back as it came: a string, or the number's digits, or null when empty.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Kind is the JSON type of a Value.
@@ -59,6 +61,16 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		*v = Value{Kind: Other, Text: string(b)}
 	}
 	return nil
+}
+
+// UnmarshalJSONFrom reads the next value of dec as UnmarshalJSON reads its bytes, without a
+// second scan.
+func (v *Value) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return v.UnmarshalJSON(val)
 }
 
 // MarshalJSON writes the value back as it came.

@@ -1,0 +1,338 @@
+package events
+
+import (
+	"bytes"
+	stdjson "encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+)
+
+// decodeOptions make JSON v2 read bodies as encoding/json does, which is what every provider
+// package documents: member names match their field case-insensitively (without folding "_" or
+// "-"), a repeated name is not an error and the last one wins (merging into a struct, as
+// encoding/json does), and null leaves a scalar as it was. Invalid UTF-8 is an error, as is a
+// syntax error anywhere in the body, even in members nobody reads.
+var decodeOptions = json.JoinOptions(
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true), // checked beforehand, as encoding/json accepts "\ud800"
+	json.MatchCaseInsensitiveNames(true),
+	jsonv1.MatchCaseSensitiveDelimiter(true),
+	jsonv1.MergeWithLegacySemantics(true),
+)
+
+// validOptions check a body the way decodeOptions read it.
+var validOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+
+// DecodeObject decodes body, a whole delivery, into v in one pass over its bytes: it is
+// CheckObject and Unmarshal together. The body must be one JSON object in valid UTF-8, nested
+// at most MaxDepth deep; unknown members are ignored. Errors are those of CheckObject
+// (ErrNotJSON; ErrShape when the top level is not an object) and of Unmarshal (a *FieldError).
+// A body that is not valid JSON is always reported as ErrNotJSON, even when a member before
+// the syntax error also has the wrong type, as CheckObject would have found first.
+func DecodeObject(body []byte, v any) error {
+	if err := checkObjectStart(body); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v, decodeOptions); err != nil {
+		return BodyError(body, decodeError(err, v, ""))
+	}
+	return nil
+}
+
+// checkObjectStart does the checks of CheckObject that need no decoder: the depth and the first
+// byte. A body that does not start with an object is checked further, for the error to be the
+// one CheckObject gives.
+func checkObjectStart(body []byte) error {
+	if !utf8.Valid(body) {
+		return fmt.Errorf("%w: invalid UTF-8", ErrNotJSON)
+	}
+	if err := checkDepthFast(body); err != nil {
+		return err
+	}
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return CheckObject(body)
+	}
+	return nil
+}
+
+// NewDecoder returns a decoder of body that reads it as DecodeObject does, for a provider that
+// reads a delivery member by member, decoding each part into its type as it reaches it. Call
+// it after the checks of StartObject.
+func NewDecoder(body []byte) *jsontext.Decoder {
+	return jsontext.NewDecoder(bytes.NewReader(body), decodeOptions)
+}
+
+// StartObject checks body as DecodeObject does before decoding (its depth, and that it is an
+// object), and returns a decoder positioned after the object's opening brace: read members with
+// ReadToken for the name, then UnmarshalFrom or SkipValue for the value, until PeekKind is '}'.
+// Pass errors from the decoder through BodyError.
+func StartObject(body []byte) (*jsontext.Decoder, error) {
+	if err := checkObjectStart(body); err != nil {
+		return nil, err
+	}
+	dec := NewDecoder(body)
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, BodyError(body, decodeError(err, nil, ""))
+	}
+	return dec, nil
+}
+
+// UnmarshalFrom decodes the next value of dec into v as Unmarshal decodes data: a *FieldError's
+// path is relative to that value (pass it through InField), a syntax error is ErrNotJSON.
+func UnmarshalFrom(dec *jsontext.Decoder, v any) error {
+	base := dec.StackPointer()
+	if err := json.UnmarshalDecode(dec, v); err != nil {
+		return decodeError(err, v, base)
+	}
+	return nil
+}
+
+// BodyError returns err, an error from decoding a part of body, unless body as a whole is not
+// valid JSON: then the error is ErrNotJSON, as CheckObject reports it. A decoder stops at the
+// first value it cannot read, before it reaches a syntax error further on; with BodyError the
+// error does not depend on which came first.
+func BodyError(body []byte, err error) error {
+	if err == nil || errors.Is(err, ErrNotJSON) {
+		return err
+	}
+	if !jsontext.Value(body).IsValid(validOptions) {
+		if cerr := CheckObject(body); cerr != nil {
+			return cerr
+		}
+	}
+	return err
+}
+
+// decodeError turns an error of JSON v2 decoding into v into the errors of this package: a
+// syntax error is ErrNotJSON with its offset; a JSON type that cannot be read into its Go type
+// is a *FieldError with the path of the field relative to the JSON pointer base; an error of a
+// type's own unmarshal method (an ErrShape) is returned as it is.
+func decodeError(err error, v any, base jsontext.Pointer) error {
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		return &syntaxError{offset: syn.ByteOffset, msg: syntaxMessage(syn), cause: syn}
+	}
+	var sem *json.SemanticError
+	if !errors.As(err, &sem) {
+		if errors.Is(err, ErrShape) || errors.Is(err, ErrNotJSON) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", ErrShape, err)
+	}
+	if sem.Err != nil && (errors.Is(sem.Err, ErrShape) || errors.Is(sem.Err, ErrNotJSON)) {
+		var fe *FieldError
+		if errors.As(sem.Err, &fe) {
+			return fe
+		}
+		return sem.Err
+	}
+	ptr := sem.JSONPointer
+	if base != "" {
+		ptr = jsontext.Pointer(strings.TrimPrefix(string(ptr), string(base)))
+	}
+	path := func() string {
+		if v == nil {
+			return ""
+		}
+		return pointerPath(reflect.TypeOf(v), ptr)
+	}
+	// An UnmarshalJSON method of encoding/json's kind that decodes its value with encoding/json:
+	// its error names the field within that value.
+	var typeErr *stdjson.UnmarshalTypeError
+	if errors.As(sem.Err, &typeErr) {
+		fe := &FieldError{Path: path(), JSONType: jsonType(typeErr.Value)}
+		if inner := v1Path(typeErr); inner != "" {
+			fe.Path = strings.TrimPrefix(fe.Path+"."+inner, ".")
+		}
+		if typeErr.Type != nil {
+			fe.Want = typeErr.Type.String()
+		}
+		return fe
+	}
+	if sem.GoType == nil {
+		return fmt.Errorf("%w: %w", ErrShape, err)
+	}
+	return &FieldError{Path: path(), JSONType: kindName(sem.JSONKind), Want: sem.GoType.String()}
+}
+
+// v1Path is the JSON path of the field of an encoding/json type error: its Field, with the
+// names of embedded structs left out when Struct names the type it was found in.
+func v1Path(e *stdjson.UnmarshalTypeError) string {
+	return e.Field
+}
+
+// jsonType names a JSON type from the Value of a json.UnmarshalTypeError, which may carry the
+// number itself ("number -5"): only the type is kept.
+func jsonType(value string) string {
+	kind, _, _ := strings.Cut(value, " ")
+	switch kind {
+	case "bool":
+		return "boolean"
+	case "object", "array", "string", "number", "boolean", "null":
+		return kind
+	}
+	return "value"
+}
+
+// syntaxMessage is the description of a syntax error without the bytes of the body it quotes,
+// so that the error can go to a log as it is.
+func syntaxMessage(e *jsontext.SyntacticError) string {
+	msg := e.Err.Error()
+	if i := strings.Index(msg, " character "); i >= 0 {
+		// "invalid character 'x' after object value": drop the quoted character.
+		rest := msg[i+len(" character "):]
+		if j := strings.Index(rest[min(1, len(rest)):], "' "); j >= 0 && strings.HasPrefix(rest, "'") {
+			return msg[:i] + " character " + rest[1+j+2:]
+		}
+		return msg[:i] + " character"
+	}
+	return msg
+}
+
+// kindName names a JSON kind as FieldError.JSONType does.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "value"
+}
+
+// pointerPath turns the JSON pointer of an error in a value of type t into the JSON path a
+// FieldError names: member names joined with dots, without array indexes or map keys, and with
+// the names the Go fields declare, as the provider package spells them, never the body's own
+// spelling of a name matched case-insensitively.
+func pointerPath(t reflect.Type, ptr jsontext.Pointer) string {
+	var path []string
+	for seg := range ptr.Tokens() {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t == nil {
+			path = append(path, seg)
+			continue
+		}
+		switch t.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem() // an index or a key: not in the path
+			continue
+		case reflect.Struct:
+			name, ft, ok := jsonField(t, seg)
+			if !ok {
+				path, t = append(path, seg), nil
+				continue
+			}
+			path, t = append(path, name), ft
+		default:
+			path, t = append(path, seg), nil
+		}
+	}
+	return strings.Join(path, ".")
+}
+
+// jsonField finds the field of struct t that the member name seg decodes into, looking into
+// embedded structs, exactly first and then case-insensitively, and returns its JSON name and
+// Go type.
+func jsonField(t reflect.Type, seg string) (string, reflect.Type, bool) {
+	var folded struct {
+		name string
+		t    reflect.Type
+		ok   bool
+	}
+	var walk func(t reflect.Type, depth int) (string, reflect.Type, bool)
+	walk = func(t reflect.Type, depth int) (string, reflect.Type, bool) {
+		if depth > 8 {
+			return "", nil, false
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag == "-" {
+				continue
+			}
+			if f.Anonymous && tag == "" {
+				ft := f.Type
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					if name, typ, ok := walk(ft, depth+1); ok {
+						return name, typ, true
+					}
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			name := tag
+			if name == "" {
+				name = f.Name
+			}
+			if name == seg {
+				return name, f.Type, true
+			}
+			if !folded.ok && strings.EqualFold(name, seg) {
+				folded.name, folded.t, folded.ok = name, f.Type, true
+			}
+		}
+		return "", nil, false
+	}
+	if name, ft, ok := walk(t, 0); ok {
+		return name, ft, true
+	}
+	return folded.name, folded.t, folded.ok
+}
+
+// checkDepthFast reports a body nested deeper than MaxDepth, as checkDepth does, skipping the
+// contents of strings a block at a time. It counts brackets outside strings; a body that is
+// not valid JSON may pass, to be rejected by the decoder.
+func checkDepthFast(b []byte) error {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			// Skip to the closing quote: one not preceded by an odd number of backslashes.
+			for {
+				j := bytes.IndexByte(b[i+1:], '"')
+				if j < 0 {
+					return nil // an unterminated string: the decoder reports it
+				}
+				i += 1 + j
+				k := i - 1
+				for k >= 0 && b[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break
+				}
+			}
+		case '{', '[':
+			depth++
+			if depth > MaxDepth {
+				return fmt.Errorf("%w: nested deeper than %d at offset %d", ErrNotJSON, MaxDepth, i)
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return nil
+}
