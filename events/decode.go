@@ -5,6 +5,7 @@ import (
 	stdjson "encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -335,4 +336,42 @@ func checkDepthFast(b []byte) error {
 		}
 	}
 	return nil
+}
+
+// ScanObject reads the members of body's top-level object in body order, without decoding
+// them: f gets each member's name and raw value, which stay valid only until f returns, and
+// returns false to stop the scan. It is the cheap scan behind a KeyScanner. ScanObject reports
+// whether body is one well-formed JSON object, in valid UTF-8 and within MaxDepth, all of which
+// it checks as it goes; when it reports false, or f stopped it, the members f saw prove
+// nothing about the rest of the body.
+//
+// Decoding matches member names case-insensitively and lets a repeated name override the
+// earlier one: a KeyScanner must do the same (strings.EqualFold, the last one wins) or return
+// false.
+func ScanObject(body []byte, f func(name string, value jsontext.Value) bool) bool {
+	if checkObjectStart(body) != nil {
+		return false
+	}
+	dec := NewDecoder(body)
+	if _, err := dec.ReadToken(); err != nil {
+		return false
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		value, err := dec.ReadValue()
+		if err != nil {
+			return false
+		}
+		if !f(name.String(), value) {
+			return false
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // the closing brace
+		return false
+	}
+	_, err := dec.ReadToken()
+	return err == io.EOF
 }
