@@ -183,19 +183,25 @@ func jsonType(value string) string {
 	return "value"
 }
 
-// syntaxMessage is the description of a syntax error without the bytes of the body it quotes,
-// so that the error can go to a log as it is.
+// syntaxMessage is the description of a syntax error without the bytes of the body it quotes
+// (between backquotes or single quotes), so that the error can go to a log as it is.
 func syntaxMessage(e *jsontext.SyntacticError) string {
 	msg := e.Err.Error()
-	if i := strings.Index(msg, " character "); i >= 0 {
-		// "invalid character 'x' after object value": drop the quoted character.
-		rest := msg[i+len(" character "):]
-		if j := strings.Index(rest[min(1, len(rest)):], "' "); j >= 0 && strings.HasPrefix(rest, "'") {
-			return msg[:i] + " character " + rest[1+j+2:]
+	var b strings.Builder
+	for len(msg) > 0 {
+		i := strings.IndexAny(msg, "`'")
+		if i < 0 {
+			b.WriteString(msg)
+			break
 		}
-		return msg[:i] + " character"
+		b.WriteString(msg[:i])
+		end := strings.IndexByte(msg[i+1:], msg[i])
+		if end < 0 {
+			break
+		}
+		msg = msg[i+1+end+1:]
 	}
-	return msg
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // kindName names a JSON kind as FieldError.JSONType does.
@@ -357,15 +363,16 @@ func ScanObject(body []byte, f func(name string, value jsontext.Value) bool) boo
 		return false
 	}
 	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
+		tok, err := dec.ReadToken()
 		if err != nil {
 			return false
 		}
+		name := tok.String()
 		value, err := dec.ReadValue()
 		if err != nil {
 			return false
 		}
-		if !f(name.String(), value) {
+		if !f(name, value) {
 			return false
 		}
 	}

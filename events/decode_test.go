@@ -1,0 +1,324 @@
+package events_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/inspecthook/inspecthook/events"
+)
+
+// wire is a body shape with the kinds of field a provider's wire struct has.
+type wire struct {
+	ID    events.ID    `json:"id"`
+	Type  string       `json:"type"`
+	At    events.Time  `json:"created_at"`
+	Count int          `json:"count"`
+	Value events.Value `json:"value"`
+	Inner struct {
+		Name  string   `json:"name"`
+		Items []string `json:"items"`
+	} `json:"inner"`
+	Embedded
+	List []struct {
+		N int `json:"n"`
+	} `json:"list"`
+	Map map[string]int `json:"map"`
+}
+
+// Embedded is promoted into wire, as encoding/json promotes it.
+type Embedded struct {
+	Extra string `json:"extra"`
+}
+
+func TestDecodeObject(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		err  error
+		path string // of the *FieldError, when err is ErrShape
+		want func(t *testing.T, w *wire)
+	}{
+		{name: "fields", body: `{"id":12345678901234567890,"type":"t","created_at":"2024-01-02T03:04:05Z","count":3,"value":"7/8","inner":{"name":"n","items":["a"]},"extra":"e","list":[{"n":1}],"map":{"k":2}}`,
+			want: func(t *testing.T, w *wire) {
+				assert.Equal(t, events.ID("12345678901234567890"), w.ID)
+				assert.Equal(t, "2024-01-02T03:04:05Z", w.At.Raw)
+				assert.True(t, w.At.Valid())
+				assert.Equal(t, events.StringValue("7/8"), w.Value)
+				assert.Equal(t, "e", w.Extra)
+				assert.Equal(t, []string{"a"}, w.Inner.Items)
+				assert.Equal(t, 2, w.Map["k"])
+			}},
+		{name: "names match case-insensitively", body: `{"ID":"x","Type":"t","EXTRA":"e"}`,
+			want: func(t *testing.T, w *wire) {
+				assert.Equal(t, events.ID("x"), w.ID)
+				assert.Equal(t, "t", w.Type)
+				assert.Equal(t, "e", w.Extra)
+			}},
+		{name: "underscores are not folded", body: `{"createdat":"2024-01-02","created-at":"x"}`,
+			want: func(t *testing.T, w *wire) { assert.Empty(t, w.At.Raw) }},
+		{name: "the last repeated name wins", body: `{"type":"a","TYPE":"b","inner":{"name":"x"},"inner":{"items":["i"]}}`,
+			want: func(t *testing.T, w *wire) {
+				assert.Equal(t, "b", w.Type)
+				assert.Equal(t, "x", w.Inner.Name, "objects merge, as with encoding/json")
+				assert.Equal(t, []string{"i"}, w.Inner.Items)
+			}},
+		{name: "null leaves a scalar", body: `{"count":3,"count":null}`,
+			want: func(t *testing.T, w *wire) { assert.Equal(t, 3, w.Count) }},
+		{name: "lone surrogate escape", body: `{"type":"\ud800"}`,
+			want: func(t *testing.T, w *wire) { assert.Equal(t, "\ufffd", w.Type) }},
+		{name: "unknown members ignored", body: `{"other":{"deep":[1,2,{"x":null}]},"type":"t"}`,
+			want: func(t *testing.T, w *wire) { assert.Equal(t, "t", w.Type) }},
+
+		{name: "empty", body: ``, err: events.ErrNotJSON},
+		{name: "blank", body: " \n", err: events.ErrNotJSON},
+		{name: "invalid UTF-8", body: "{\"type\":\"\xff\"}", err: events.ErrNotJSON},
+		{name: "syntax", body: `{"type":}`, err: events.ErrNotJSON},
+		{name: "trailing data", body: `{} {}`, err: events.ErrNotJSON},
+		{name: "type error before a syntax error", body: `{"count":"x","z":[}`, err: events.ErrNotJSON},
+		{name: "too deep", body: strings.Repeat(`{"a":`, events.MaxDepth+1) + `1` + strings.Repeat(`}`, events.MaxDepth+1), err: events.ErrNotJSON},
+		{name: "array", body: `[1]`, err: events.ErrShape},
+		{name: "null", body: `null`, err: events.ErrShape},
+		{name: "broken array", body: `[1,`, err: events.ErrNotJSON},
+		{name: "field type", body: `{"count":"3"}`, err: events.ErrShape, path: "count"},
+		{name: "id type", body: `{"id":{"a":1}}`, err: events.ErrShape, path: "id"},
+		{name: "nested type", body: `{"inner":{"items":"x"}}`, err: events.ErrShape, path: "inner.items"},
+		{name: "in an array", body: `{"list":[{"n":1},{"n":"2"}]}`, err: events.ErrShape, path: "list.n"},
+		{name: "in a map", body: `{"map":{"k":"v"}}`, err: events.ErrShape, path: "map"},
+		{name: "embedded", body: `{"extra":1}`, err: events.ErrShape, path: "extra"},
+		{name: "spelt differently", body: `{"INNER":{"Items":"x"}}`, err: events.ErrShape, path: "inner.items"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w wire
+			err := events.DecodeObject([]byte(tt.body), &w)
+			if tt.err == nil {
+				require.NoError(t, err)
+				tt.want(t, &w)
+				return
+			}
+			require.ErrorIs(t, err, tt.err)
+			for _, s := range []error{events.ErrNotJSON, events.ErrShape} {
+				if s != tt.err {
+					assert.NotErrorIs(t, err, s)
+				}
+			}
+			if tt.path != "" {
+				var fe *events.FieldError
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, tt.path, fe.Path)
+			}
+		})
+	}
+}
+
+func TestFieldErrorKinds(t *testing.T) {
+	tests := []struct {
+		body, jsonType, want string
+	}{
+		{`{"count":"x"}`, "string", "int"},
+		{`{"count":1.5}`, "number", "int"},
+		{`{"count":1e999}`, "number", "int"},
+		{`{"type":true}`, "boolean", "string"},
+		{`{"type":[1]}`, "array", "string"},
+		{`{"id":[1]}`, "array", "events.ID"},
+		{`{"id":false}`, "boolean", "events.ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			var w wire
+			err := events.DecodeObject([]byte(tt.body), &w)
+			var fe *events.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tt.jsonType, fe.JSONType)
+			assert.Equal(t, tt.want, fe.Want)
+		})
+	}
+}
+
+func TestDecodeErrorsHoldNoBody(t *testing.T) {
+	for _, body := range []string{`{"a": Q}`, `{"a": 1} Z`, `{"a": "\q"}`, "{\"a\": 1,\n'}", `{"a": "x"`, `{"a": 1e}`, `{"typeQ": "x"}Z`} {
+		t.Run(body, func(t *testing.T) {
+			var w wire
+			err := events.DecodeObject([]byte(body), &w)
+			require.ErrorIs(t, err, events.ErrNotJSON)
+			var syn *jsontext.SyntacticError
+			if !errors.As(err, &syn) {
+				// Found by the checks before the decoder.
+				return
+			}
+			assert.Contains(t, err.Error(), "offset")
+			for _, c := range []string{"'", "`", "Q", "Z", `\q`} {
+				assert.NotContains(t, err.Error(), c)
+			}
+		})
+	}
+}
+
+func TestStartObject(t *testing.T) {
+	body := []byte(`{"type":"t","data":{"name":"n"},"skip":[1,2]}`)
+	dec, err := events.StartObject(body)
+	require.NoError(t, err)
+	var typ string
+	var data struct {
+		Name int `json:"name"`
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		require.NoError(t, err)
+		switch name.String() {
+		case "type":
+			require.NoError(t, events.UnmarshalFrom(dec, &typ))
+		case "data":
+			err := events.UnmarshalFrom(dec, &data)
+			var fe *events.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, "name", fe.Path, "relative to the value")
+			assert.Equal(t, "data.name", events.InField("data", err).(*events.FieldError).Path)
+			return
+		default:
+			require.NoError(t, dec.SkipValue())
+		}
+	}
+	t.Fatal("data not reached")
+}
+
+func TestStartObjectRejects(t *testing.T) {
+	for _, body := range []string{``, `[]`, `"x"`, "\xff", `{`} {
+		t.Run(body, func(t *testing.T) {
+			dec, err := events.StartObject([]byte(body))
+			if err == nil {
+				// An unterminated object is found while reading.
+				for dec.PeekKind() == '"' {
+					_, _ = dec.ReadToken()
+				}
+				_, err = dec.ReadToken()
+				require.Error(t, err)
+				return
+			}
+			assert.True(t, errors.Is(err, events.ErrNotJSON) || errors.Is(err, events.ErrShape), "%v", err)
+		})
+	}
+}
+
+func TestBodyError(t *testing.T) {
+	shape := &events.FieldError{Path: "a", JSONType: "string", Want: "int"}
+	assert.Equal(t, error(shape), events.BodyError([]byte(`{"a":"x"}`), shape), "a valid body keeps the error")
+	assert.ErrorIs(t, events.BodyError([]byte(`{"a":"x",}`), shape), events.ErrNotJSON)
+	assert.NoError(t, events.BodyError([]byte(`{`), nil))
+}
+
+func TestRegistryDecodeFrom(t *testing.T) {
+	tests := []struct {
+		event string
+		body  string
+		want  any
+		err   error
+	}{
+		{"thing.created", `{"data":{"name":"n"}}`, &payload{Name: "n"}, nil},
+		{"thing.created", `{"data":{}}`, &payload{}, events.ErrInvalid},
+		{"thing.created", `{"data":{"name":5}}`, nil, events.ErrShape},
+		{"thing.unknown", `{"data":{"name":5}}`, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.event+tt.body, func(t *testing.T) {
+			dec, err := events.StartObject([]byte(tt.body))
+			require.NoError(t, err)
+			_, err = dec.ReadToken() // "data"
+			require.NoError(t, err)
+			got, err := registry.DecodeFrom(tt.event, dec)
+			if tt.err != nil {
+				require.ErrorIs(t, err, tt.err)
+			} else {
+				require.NoError(t, err)
+			}
+			if tt.want == nil {
+				assert.Nil(t, got)
+			} else {
+				assert.Equal(t, tt.want, got)
+			}
+			if tt.err == nil || errors.Is(tt.err, events.ErrInvalid) {
+				tok, err := dec.ReadToken()
+				require.NoError(t, err, "the payload was read whole")
+				assert.Equal(t, jsontext.Kind('}'), tok.Kind())
+			}
+		})
+	}
+}
+
+func TestScanObject(t *testing.T) {
+	tests := []struct {
+		body  string
+		ok    bool
+		names string
+	}{
+		{`{"a":1,"b":{"c":[2]},"A":"x"}`, true, "a,b,A"},
+		{` {} `, true, ""},
+		{`{"a":1`, false, "a"},
+		{`{"a":1} x`, false, "a"},
+		{`{"a":1,"a":2}`, true, "a,a"},
+		{`[1]`, false, ""},
+		{"{\"a\":\"\xff\"}", false, ""},
+		{strings.Repeat(`[`, events.MaxDepth+1), false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			var names []string
+			ok := events.ScanObject([]byte(tt.body), func(name string, _ jsontext.Value) bool {
+				names = append(names, name)
+				return true
+			})
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.names, strings.Join(names, ","))
+		})
+	}
+	t.Run("stopped", func(t *testing.T) {
+		ok := events.ScanObject([]byte(`{"a":1,"b":2}`), func(string, jsontext.Value) bool { return false })
+		assert.False(t, ok)
+	})
+}
+
+// Run with: go test ./events -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 60s
+//
+// DecodeObject accepts exactly the bodies CheckObject accepts, with the same sentinel.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{`{}`, `{"id":1,"type":"x","inner":{"items":["a"]}}`, `[]`, `{"count":"x","z":[}`, `{"a":"\"[["}`, "{\"a\":\"\xff\"}", `{"type":"\ud800"}`, `{`, ``, `{"a":"\\"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var w wire
+		err := events.DecodeObject(body, &w)
+		checkErr := events.CheckObject(body)
+		switch {
+		case checkErr != nil:
+			if err == nil {
+				t.Fatalf("accepted %q, which CheckObject rejects: %v", body, checkErr)
+			}
+			for _, s := range []error{events.ErrNotJSON, events.ErrShape} {
+				if errors.Is(checkErr, s) != errors.Is(err, s) {
+					t.Fatalf("%q: error %v, CheckObject %v", body, err, checkErr)
+				}
+			}
+		case err != nil && !errors.Is(err, events.ErrShape):
+			t.Fatalf("%q: %v, though CheckObject accepts it", body, err)
+		}
+		ok := events.ScanObject(body, func(string, jsontext.Value) bool { return true })
+		if ok != (checkErr == nil) {
+			t.Fatalf("%q: ScanObject %v, CheckObject %v", body, ok, checkErr)
+		}
+	})
+}
+
+func TestDecoderReadsToEOF(t *testing.T) {
+	dec := events.NewDecoder([]byte(`{"a":1}`))
+	require.NoError(t, dec.SkipValue())
+	_, err := dec.ReadToken()
+	assert.ErrorIs(t, err, io.EOF)
+	assert.True(t, bytes.Equal([]byte(`{}`), []byte(`{}`)))
+}
