@@ -2,10 +2,12 @@ package events_test
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
@@ -321,4 +323,41 @@ func TestDecoderReadsToEOF(t *testing.T) {
 	_, err := dec.ReadToken()
 	assert.ErrorIs(t, err, io.EOF)
 	assert.True(t, bytes.Equal([]byte(`{}`), []byte(`{}`)))
+}
+
+// Run with: go test ./events -run '^$' -fuzz '^FuzzLenientTypesAgree$' -fuzztime 60s
+//
+// ID, Time and Value read a value from the JSON v2 decoder exactly as their encoding/json
+// methods read its bytes.
+func FuzzLenientTypesAgree(f *testing.F) {
+	for _, s := range []string{`"397691"`, `397691`, `12345678901234567890`, `null`, `"2024-10-09-19:00:00Z"`, `1614265330`, `true`, `{"a":1}`, `[1]`, `"\u00e9\n"`, `-0.5e-3`, `"\ud800"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, value []byte) {
+		if !stdjson.Valid(value) || !utf8.Valid(value) {
+			return
+		}
+		var id, oldID events.ID
+		idErr := events.Unmarshal(value, &id)
+		oldErr := stdjson.Unmarshal(value, &oldID)
+		if (idErr == nil) != (oldErr == nil) || id != oldID {
+			t.Fatalf("ID %q: %q %v, encoding/json %q %v", value, id, idErr, oldID, oldErr)
+		}
+		var at, oldAt events.Time
+		if err := events.Unmarshal(value, &at); err != nil {
+			t.Fatalf("Time %q: %v", value, err)
+		}
+		_ = stdjson.Unmarshal(value, &oldAt)
+		if at.Raw != oldAt.Raw || !at.Time.Equal(oldAt.Time) {
+			t.Fatalf("Time %q: %#v, encoding/json %#v", value, at, oldAt)
+		}
+		var val, oldVal events.Value
+		if err := events.Unmarshal(value, &val); err != nil {
+			t.Fatalf("Value %q: %v", value, err)
+		}
+		_ = stdjson.Unmarshal(value, &oldVal)
+		if val != oldVal {
+			t.Fatalf("Value %q: %#v, encoding/json %#v", value, val, oldVal)
+		}
+	})
 }
