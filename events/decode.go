@@ -186,6 +186,9 @@ func jsonType(value string) string {
 // syntaxMessage is the description of a syntax error without the bytes of the body it quotes
 // (between backquotes or single quotes), so that the error can go to a log as it is.
 func syntaxMessage(e *jsontext.SyntacticError) string {
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		return "unexpected end of JSON input" // as encoding/json says it
+	}
 	msg := e.Err.Error()
 	var b strings.Builder
 	for len(msg) > 0 {
@@ -348,37 +351,88 @@ func checkDepthFast(b []byte) error {
 // them: f gets each member's name and raw value, which stay valid only until f returns, and
 // returns false to stop the scan. It is the cheap scan behind a KeyScanner. ScanObject reports
 // whether body is one well-formed JSON object, in valid UTF-8 and within MaxDepth, all of which
-// it checks as it goes; when it reports false, or f stopped it, the members f saw prove
-// nothing about the rest of the body.
+// it checks before f is called; it reports false, too, when f stopped it.
 //
 // Decoding matches member names case-insensitively and lets a repeated name override the
 // earlier one: a KeyScanner must do the same (strings.EqualFold, the last one wins) or return
 // false.
 func ScanObject(body []byte, f func(name string, value jsontext.Value) bool) bool {
-	if checkObjectStart(body) != nil {
+	if checkObjectStart(body) != nil || !jsontext.Value(body).IsValid(validOptions) {
 		return false
 	}
-	dec := NewDecoder(body)
-	if _, err := dec.ReadToken(); err != nil {
-		return false
-	}
-	for dec.PeekKind() == '"' {
-		tok, err := dec.ReadToken()
+	// body is one valid object: walk its members without a decoder.
+	i := skipSpace(body, 0) + 1 // past '{'
+	for {
+		i = skipSpace(body, i)
+		if body[i] == '}' {
+			return true
+		}
+		if body[i] == ',' {
+			i = skipSpace(body, i+1)
+		}
+		end := stringEnd(body, i)
+		name, err := unquote(body[i:end])
 		if err != nil {
 			return false
 		}
-		name := tok.String()
-		value, err := dec.ReadValue()
-		if err != nil {
+		i = skipSpace(body, end)
+		i = skipSpace(body, i+1) // past ':'
+		end = valueEnd(body, i)
+		if !f(name, jsontext.Value(body[i:end])) {
 			return false
 		}
-		if !f(name, value) {
-			return false
+		i = end
+	}
+}
+
+// skipSpace returns the index of the first byte at or after i that is not JSON whitespace.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string literal of valid JSON that starts at i.
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; ; {
+		k := bytes.IndexByte(b[j:], '"')
+		j += k
+		n := 0
+		for b[j-1-n] == '\\' {
+			n++
+		}
+		if n%2 == 0 {
+			return j + 1
+		}
+		j++
+	}
+}
+
+// valueEnd returns the index just past the value of valid JSON that starts at i.
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; ; j++ {
+			switch b[j] {
+			case '"':
+				j = stringEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
 		}
 	}
-	if _, err := dec.ReadToken(); err != nil { // the closing brace
-		return false
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && b[j] != '\n' {
+		j++
 	}
-	_, err := dec.ReadToken()
-	return err == io.EOF
+	return j
 }

@@ -5,6 +5,7 @@ import (
 	stdjson "encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
 )
 
@@ -262,8 +264,9 @@ func TestScanObject(t *testing.T) {
 	}{
 		{`{"a":1,"b":{"c":[2]},"A":"x"}`, true, "a,b,A"},
 		{` {} `, true, ""},
-		{`{"a":1`, false, "a"},
-		{`{"a":1} x`, false, "a"},
+		{`{"a":1`, false, ""},
+		{`{"a":1} x`, false, ""},
+		{`{ "a\"b" : "x\\" , "c":[{"d":"]"}] ,"e": -1.5e3 ,"f":null}`, true, `a"b,c,e,f`},
 		{`{"a":1,"a":2}`, true, "a,a"},
 		{`[1]`, false, ""},
 		{"{\"a\":\"\xff\"}", false, ""},
@@ -358,6 +361,34 @@ func FuzzLenientTypesAgree(f *testing.F) {
 		_ = stdjson.Unmarshal(value, &oldVal)
 		if val != oldVal {
 			t.Fatalf("Value %q: %#v, encoding/json %#v", value, val, oldVal)
+		}
+	})
+}
+
+// BenchmarkScanObject is the cost of the cheap scan behind KeyScanner, beside DecodeObject of
+// the same body into a map, on the SafetyCulture legacy inspection fixture.
+func BenchmarkScanObject(b *testing.B) {
+	body, err := fs.ReadFile(inspecthook.Fixtures(), "safetyculture/legacy_inspection_started.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("scan", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if !events.ScanObject(body, func(string, jsontext.Value) bool { return true }) {
+				b.Fatal("rejected")
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var m map[string]any
+			if err := events.DecodeObject(body, &m); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
