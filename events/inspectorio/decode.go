@@ -1,8 +1,6 @@
 package inspectorio
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/inspecthook/inspecthook/events"
@@ -15,6 +13,7 @@ const Name = "inspectorio"
 const VersionSight = "sight"
 
 // Provider returns the Inspectorio decoder. It holds no state and is safe for concurrent use.
+// It is an [events.KeyScanner] too: see the package documentation.
 func Provider() events.Provider { return provider{} }
 
 type provider struct{}
@@ -24,61 +23,77 @@ func (provider) Name() string { return Name }
 // EventTypes returns the eventCodes this package declares an event for, sorted.
 func (provider) EventTypes() []string { return registry.Names() }
 
-// probe records which of the Sight fields a body carries, to tell a Sight delivery from any
-// other JSON object.
-type probe struct {
-	MessageID json.RawMessage `json:"messageId"`
-	EventCode json.RawMessage `json:"eventCode"`
-	Payload   json.RawMessage `json:"payload"`
-}
-
-// sight is the part of a delivery every event carries, whatever its eventCode.
+// sight is the part of a delivery every event carries, whatever its eventCode: what is
+// validated when the eventCode is of no event of this package.
 type sight struct {
 	MessageID events.ID `json:"messageId" validate:"required"`
 	EventCode string    `json:"eventCode" validate:"required"`
 }
 
+// decoded is what Decode allocates for a delivery, in one piece: the envelope, its list of
+// types, and the delivery read from the body, whose Report is the payload.
+type decoded struct {
+	env   events.Envelope
+	types [2]string
+	d     delivery
+}
+
 // Decode reads one Sight delivery. See the package documentation for the format and errors.
+//
+// The body is read once (events.DecodeObject into a delivery, which reads itself member by
+// member): every event of this package carries a Report, which is the whole body, so the
+// payload is decoded as the members go by, before the eventCode that routes it may have been
+// read, and its errors are kept until then. They count only for a routed event, as an unknown
+// event's payload is never read.
 func (provider) Decode(body []byte) (*events.Envelope, error) {
-	if err := events.CheckObject(body); err != nil {
+	out := &decoded{d: delivery{body: body}}
+	d := &out.d
+	if err := events.DecodeObject(body, d); err != nil {
 		return nil, fmt.Errorf("inspectorio: %w", err)
 	}
-	var p probe
-	if err := events.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("inspectorio: %w", err)
-	}
-	if !events.Present(p.MessageID) && !events.Present(p.EventCode) && !events.Present(p.Payload) {
+	if d.present == 0 {
 		return nil, fmt.Errorf("inspectorio: %w: no messageId, eventCode or payload", events.ErrShape)
 	}
-	var s sight
-	if err := events.Unmarshal(body, &s); err != nil {
+	if err := d.sightErr(); err != nil {
 		return nil, fmt.Errorf("inspectorio: %w", err)
 	}
-	if s.EventCode == "" {
+	r := &d.report
+	if r.EventCode == "" {
 		return nil, fmt.Errorf("inspectorio: %w: eventCode is missing or empty", events.ErrNoType)
 	}
-	typ := routedCode(s.EventCode)
-	types := []string{typ}
-	if typ != s.EventCode {
-		types = append(types, s.EventCode) // the code as sent, when its case differs
+	typ := routedCode(r.EventCode)
+	known := registry.Has(typ)
+	if known {
+		if err := d.reportErr(); err != nil {
+			return nil, fmt.Errorf("inspectorio: %s: %w", typ, err)
+		}
 	}
-	env := &events.Envelope{
+
+	out.types = [2]string{typ, r.EventCode}
+	types := out.types[:1:1]
+	if typ != r.EventCode {
+		types = out.types[:2:2] // the code as sent, when its case differs
+	}
+	out.env = events.Envelope{
 		Provider:       Name,
 		Version:        VersionSight,
-		ID:             s.MessageID.String(),
+		ID:             r.MessageID.String(),
 		Type:           typ,
 		Types:          types,
-		IdempotencyKey: events.IDKey(Name, s.MessageID, body),
+		IdempotencyKey: events.IDKey(Name, r.MessageID, body),
 		Raw:            body,
 	}
-	invalid := events.Validate(&s)
-	payload, err := registry.Decode(typ, body)
-	if err != nil && !errors.Is(err, events.ErrInvalid) {
-		return nil, fmt.Errorf("inspectorio: %s: %w", typ, err)
+	var invalid error
+	if known {
+		// The payload of both events is the Report, validated as the registry validates it:
+		// it holds the required fields of sight too.
+		out.env.Payload = r
+		invalid = events.Validate(r)
+	} else {
+		invalid = events.Validate(&sight{MessageID: r.MessageID, EventCode: r.EventCode})
 	}
-	env.Payload = payload
-	if err := events.JoinInvalid(nil, invalid, err); err != nil {
-		return env, fmt.Errorf("inspectorio: %w", err)
+	if invalid != nil {
+		return &out.env, fmt.Errorf("inspectorio: %w", invalid)
 	}
-	return env, nil
+	return &out.env, nil
 }

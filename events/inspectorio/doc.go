@@ -57,6 +57,16 @@
 // holds a key as large as the body. A body without a messageId (which fails validation anyway)
 // gets events.BodyKey(Name, body), the SHA-256 of the raw body.
 //
+// The provider is an [events.KeyScanner]: its ScanKey finds that key by a cheap scan of the
+// body's top-level members ([events.ScanObject]), so a receiver can answer a retry it has
+// already handled without decoding it. It reads the last messageId member (matched regardless
+// of case, as Decode matches it) and checks that an eventCode is there, and gives the key
+// Decode would give. It gives none, leaving the body to Decode, when it cannot be sure: a body
+// that is not one well-formed JSON object, a messageId that is missing, null, empty, of another
+// JSON type than a string or a number, or a string with an escape (Decode reads escapes; the
+// scan does not), or no eventCode. A body whose only fault is its payload (a known event's
+// payload of the wrong type, which Decode rejects) still gets its key.
+//
 // Inspectorio's newer platform is reported to sign with Standard Webhooks (the webhook-id,
 // webhook-timestamp and webhook-signature headers; see verify.NewStandardWebhooks), whose
 // specification recommends the webhook-id header as the idempotency key. Decode sees only the
@@ -69,6 +79,12 @@
 // Inspectorio counts only HTTP 200 as success: answer 200 quickly and do slow work afterwards.
 //
 // # Decoding
+//
+// Decode reads a body in one pass (JSON v2, through [events.DecodeObject]), member by member,
+// by the rules of encoding/json: names match regardless of case, the last of a repeated name
+// wins, a repeated payload merges, null leaves a string as it was. The payload of both events is
+// the body itself, a [Report], so it is read as the members go by and its errors count only
+// once eventCode has routed the delivery to a known event.
 //
 //	env, err := inspectorio.Provider().Decode(body)
 //	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid
