@@ -67,8 +67,11 @@ func checkObjectStart(body []byte) error {
 // NewDecoder returns a decoder of body that reads it as DecodeObject does, for a provider that
 // reads a delivery member by member, decoding each part into its type as it reaches it. Call
 // it after the checks of StartObject.
+//
+// The decoder reads body in place (a *bytes.Buffer is read without copying) and never writes to
+// it.
 func NewDecoder(body []byte) *jsontext.Decoder {
-	return jsontext.NewDecoder(bytes.NewReader(body), decodeOptions)
+	return jsontext.NewDecoder(bytes.NewBuffer(body), decodeOptions)
 }
 
 // StartObject checks body as DecodeObject does before decoding (its depth, and that it is an

@@ -392,3 +392,35 @@ func BenchmarkScanObject(b *testing.B) {
 		}
 	})
 }
+
+func TestValidateFindsNestedRules(t *testing.T) {
+	type inner struct {
+		Name string `json:"name" validate:"required"`
+	}
+	type plain struct {
+		A string
+		B []struct{ C int }
+	}
+	tests := []struct {
+		name string
+		v    any
+		err  error
+	}{
+		{"no rules", &plain{}, nil},
+		{"through a pointer", &struct{ In *inner }{In: &inner{}}, events.ErrInvalid},
+		{"in a struct", &struct {
+			In inner `json:"in"`
+		}{}, events.ErrInvalid},
+		{"satisfied", &struct{ In inner }{In: inner{Name: "n"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := events.Validate(tt.v)
+			if tt.err == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tt.err)
+		})
+	}
+}

@@ -69,7 +69,23 @@
 // (which fails validation anyway) gets events.BodyKey(Name, body), the SHA-256 of the raw body,
 // which matches a retry that resends the same bytes.
 //
+// The provider is also an [events.KeyScanner]: its ScanKey finds that key without decoding the
+// body, by a scan of its top-level members that reads only the last "id" (its name matched
+// case-insensitively, as Decode matches it), so that a receiver can answer a retry of an event
+// it has handled at a fraction of the cost of Decode. ScanKey returns false, and the caller
+// decodes, when the body is not one well-formed JSON object (within events.MaxDepth, in valid
+// UTF-8) or its id is missing, null, empty or neither a string nor a number, so that the key
+// would be the body's hash or Decode would reject the body. Whenever it returns a key and
+// Decode returns an envelope, the two keys are the same.
+//
 // # Decoding
+//
+// Decode reads the body in one pass with JSON v2 (github.com/go-json-experiment/json), member
+// by member; the payload is decoded where "data" is, when the event type came before it, and
+// keeps a copy of its bytes as its Data. The results are those of encoding/json, which the
+// package used before: member names match their fields case-insensitively, a repeated name
+// overrides (or merges into) the earlier one, and errors name the same field. The payload
+// structs keep their encoding/json UnmarshalJSON methods beside the JSON v2 ones.
 //
 //	env, err := vehreports.Provider().Decode(body)
 //	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/inspecthook/inspecthook/events"
 )
 
@@ -124,4 +126,139 @@ func (t *Template) UnmarshalJSON(b []byte) error {
 	type plain Template
 	_, err := decodeRef(b, (*plain)(t), reflect.TypeFor[Template](), &t.ID)
 	return err
+}
+
+// vehicleNames are Vehicle's member names, for names sent in another case.
+var vehicleNames = []string{"id", "registration", "vin", "make", "model", "colour", "year", "fuel_type",
+	"mileage", "status", "changes", "created_at", "updated_at"}
+
+// UnmarshalJSONFrom reads a vehicle object or a bare id from a JSON v2 decoder, as
+// UnmarshalJSON reads it, and keeps the JSON in Data.
+func (v *Vehicle) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, v.decode) }
+
+func (v *Vehicle) decode(sc *scanner) error {
+	return decodeRefData(sc, &v.Data, &v.ID, reflect.TypeFor[Vehicle](), v.members)
+}
+
+func (v *Vehicle) members(sc *scanner) error {
+	return sc.members(vehicleNames, func(name string) bool {
+		switch name {
+		case "id":
+			sc.id(name, &v.ID)
+		case "registration":
+			sc.str(name, &v.Registration)
+		case "vin":
+			sc.str(name, &v.VIN)
+		case "make":
+			sc.str(name, &v.Make)
+		case "model":
+			sc.str(name, &v.Model)
+		case "colour":
+			sc.str(name, &v.Colour)
+		case "year":
+			sc.value(&v.Year)
+		case "fuel_type":
+			sc.str(name, &v.FuelType)
+		case "mileage":
+			sc.value(&v.Mileage)
+		case "status":
+			sc.str(name, &v.Status)
+		case "changes":
+			sc.raw(&v.Changes)
+		case "created_at":
+			sc.time(&v.CreatedAt)
+		case "updated_at":
+			sc.time(&v.UpdatedAt)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// customerNames are Customer's member names, for names sent in another case.
+var customerNames = []string{"id", "name", "email", "phone", "company_name", "type", "created_at"}
+
+// UnmarshalJSONFrom reads a customer object or a bare id from a JSON v2 decoder, as
+// UnmarshalJSON reads it, and keeps the JSON in Data.
+func (c *Customer) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, c.decode) }
+
+func (c *Customer) decode(sc *scanner) error {
+	return decodeRefData(sc, &c.Data, &c.ID, reflect.TypeFor[Customer](), c.members)
+}
+
+func (c *Customer) members(sc *scanner) error {
+	return sc.members(customerNames, func(name string) bool {
+		switch name {
+		case "id":
+			sc.id(name, &c.ID)
+		case "name":
+			sc.str(name, &c.Name)
+		case "email":
+			sc.str(name, &c.Email)
+		case "phone":
+			sc.str(name, &c.Phone)
+		case "company_name":
+			sc.str(name, &c.CompanyName)
+		case "type":
+			sc.str(name, &c.Type)
+		case "created_at":
+			sc.time(&c.CreatedAt)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// userNames are User's member names, for names sent in another case.
+var userNames = []string{"id", "name", "email"}
+
+// UnmarshalJSONFrom reads a user object or a bare id from a JSON v2 decoder, as UnmarshalJSON
+// reads it.
+func (u *User) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, u.decode) }
+
+func (u *User) decode(sc *scanner) error {
+	return decodeRefData(sc, nil, &u.ID, reflect.TypeFor[User](), u.members)
+}
+
+func (u *User) members(sc *scanner) error {
+	return sc.members(userNames, func(name string) bool {
+		switch name {
+		case "id":
+			sc.id(name, &u.ID)
+		case "name":
+			sc.str(name, &u.Name)
+		case "email":
+			sc.str(name, &u.Email)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// templateNames are Template's member names, for names sent in another case.
+var templateNames = []string{"id", "name"}
+
+// UnmarshalJSONFrom reads a template object or a bare id from a JSON v2 decoder, as
+// UnmarshalJSON reads it.
+func (t *Template) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, t.decode) }
+
+func (t *Template) decode(sc *scanner) error {
+	return decodeRefData(sc, nil, &t.ID, reflect.TypeFor[Template](), t.members)
+}
+
+func (t *Template) members(sc *scanner) error {
+	return sc.members(templateNames, func(name string) bool {
+		switch name {
+		case "id":
+			sc.id(name, &t.ID)
+		case "name":
+			sc.str(name, &t.Name)
+		default:
+			return false
+		}
+		return true
+	})
 }
