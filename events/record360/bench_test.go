@@ -57,3 +57,41 @@ func BenchmarkUnmarshalV3Inspection(b *testing.B) {
 		}
 	}
 }
+
+// keyFixtures are the fixtures that carry an id, so that ScanKey finds their key.
+var keyFixtures = []string{
+	"v3_inspection_created.json", "v3_task_completed.json",
+	"v1_transaction_create.json", "v1_task_complete.json", "v1_task_completed.json",
+}
+
+// BenchmarkScanKey measures ScanKey on each fixture that carries an id ("scan"), beside Decode of
+// the same body ("decode"): the scan is meant to cost a small part of the decode. Run it with
+//
+//	go test ./events/record360 -run '^$' -bench ScanKey -benchmem
+func BenchmarkScanKey(b *testing.B) {
+	p := provider{}
+	for _, file := range keyFixtures {
+		body, err := inspecthook.Fixture{File: "record360/" + file}.Body()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(file+"/scan", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, ok := p.ScanKey(body); !ok {
+					b.Fatal("no key")
+				}
+			}
+		})
+		b.Run(file+"/decode", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := p.Decode(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

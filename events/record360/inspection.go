@@ -40,3 +40,6 @@ type Inspection struct {
 	CreatedAt events.Time `json:"created_at"`
 	UpdatedAt events.Time `json:"updated_at"`
 }
+
+// dataObject returns the "object" member, which a v3 envelope requires of its data.
+func (i *Inspection) dataObject() string { return i.Object }

@@ -41,10 +41,14 @@ var (
 )
 
 // Provider returns the Record360 decoder. It holds no state: it is safe for concurrent use and
-// may be shared.
+// may be shared. It is also an events.KeyScanner, whose ScanKey finds a delivery's idempotency
+// key without decoding it.
 func Provider() events.Provider { return provider{} }
 
 type provider struct{}
+
+// provider finds keys without decoding; see ScanKey.
+var _ events.KeyScanner = provider{}
 
 func (provider) Name() string { return Name }
 

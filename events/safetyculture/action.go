@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/inspecthook/inspecthook/events"
 )
 
@@ -71,6 +73,24 @@ func (a *Action) UnmarshalJSON(b []byte) error {
 	}
 	*a = Action(p)
 	a.Raw = bytes.Clone(b)
+	return nil
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for JSON v2 (github.com/go-json-experiment/json), as
+// events.Unmarshal and Decode's two-pass fallback decode: it reads the data object from dec
+// once, decodes it with dec's options and keeps a copy of it in Raw. null leaves the data as it
+// was. A field of the wrong JSON type is reported with its path from the top of what dec reads.
+func (a *Action) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	raw, err := dec.ReadValue()
+	if err != nil || raw.Kind() == 'n' {
+		return err
+	}
+	var p plainAction
+	if err := unmarshalValue(dec, raw, &p); err != nil {
+		return err
+	}
+	*a = Action(p)
+	a.Raw = bytes.Clone(raw)
 	return nil
 }
 

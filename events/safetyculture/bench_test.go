@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/inspecthook/inspecthook"
+	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 )
 
@@ -45,6 +46,20 @@ func BenchmarkUnmarshalLegacyInspection(b *testing.B) {
 		var ev safetyculture.InspectionEvent
 		if err := json.Unmarshal(body, &ev); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanKey measures ScanKey on the legacy inspection Decode is measured on: the key
+// found without decoding, to compare with BenchmarkDecodeLegacyInspection.
+func BenchmarkScanKey(b *testing.B) {
+	body := benchBody(b)
+	s := safetyculture.Provider().(events.KeyScanner)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, ok := s.ScanKey(body); !ok {
+			b.Fatal("no key")
 		}
 	}
 }

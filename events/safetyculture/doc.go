@@ -91,4 +91,28 @@
 // the same second, and modify_time (milliseconds) two changes to one inspection in the same
 // second. When the subject and media_id are both missing, or date_triggered is, the key is
 // events.BodyKey(Name, body): a retry resends the same bytes.
+//
+// The provider is an events.KeyScanner: its ScanKey finds the key of a body without decoding
+// it, so that a receiver can answer a retry it has already handled before paying for Decode. It
+// scans the top-level members (events.ScanObject, which checks the body is well-formed JSON) and
+// reads only version, workflow_id, webhook_id, event, resource and data, and in them the members
+// the key and the format come from, matching names case-insensitively as Decode does. It
+// returns false, and the caller decodes, whenever it cannot tell for certain: one of those
+// members or the members it reads in them is repeated, a string it needs has an escape, a value
+// has a JSON type the head does not take, the body names no event type, or the key would be the
+// body's hash. A key it returns is always the one Decode gives, when Decode returns an
+// envelope; ScanKey does not check the rest of the body, so Decode may still reject it.
+//
+// # Decoding in one pass
+//
+// Decode reads a body once (JSON v2, github.com/go-json-experiment/json, with the options
+// events.DecodeObject documents): each top-level member into its part of the envelope and of
+// the payload, and the data member, when the event object came before it, straight into the
+// payload type's data, keeping its bytes for Data.Raw. It gives what encoding/json gave when
+// Decode read the body twice, once for the format, the types and the key and once for the
+// payload, and on the few bodies one pass cannot read exactly so (a repeated event or data
+// member, which the two merged differently; a value of a JSON type its field cannot hold,
+// whose error depends on which of the two read it) it reads them in those two passes. The
+// payload types' UnmarshalJSON methods are unchanged for encoding/json; their UnmarshalJSONFrom
+// methods read them with JSON v2.
 package safetyculture

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/inspecthook/inspecthook/events"
 )
 
@@ -43,5 +45,23 @@ func (m *Media) UnmarshalJSON(b []byte) error {
 	}
 	*m = Media(p)
 	m.Raw = bytes.Clone(b)
+	return nil
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for JSON v2 (github.com/go-json-experiment/json), as
+// events.Unmarshal and Decode's two-pass fallback decode: it reads the data object from dec
+// once, decodes it with dec's options and keeps a copy of it in Raw. null leaves the data as it
+// was. A field of the wrong JSON type is reported with its path from the top of what dec reads.
+func (m *Media) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	raw, err := dec.ReadValue()
+	if err != nil || raw.Kind() == 'n' {
+		return err
+	}
+	var p plainMedia
+	if err := unmarshalValue(dec, raw, &p); err != nil {
+		return err
+	}
+	*m = Media(p)
+	m.Raw = bytes.Clone(raw)
 	return nil
 }
