@@ -42,7 +42,7 @@ func DecodeObject(body []byte, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(body, v, decodeOptions); err != nil {
-		return BodyError(body, decodeError(err, v, ""))
+		return BodyError(body, decodeError(err, v, 0))
 	}
 	return nil
 }
@@ -84,7 +84,7 @@ func StartObject(body []byte) (*jsontext.Decoder, error) {
 	}
 	dec := NewDecoder(body)
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, BodyError(body, decodeError(err, nil, ""))
+		return nil, BodyError(body, decodeError(err, nil, 0))
 	}
 	return dec, nil
 }
@@ -92,9 +92,9 @@ func StartObject(body []byte) (*jsontext.Decoder, error) {
 // UnmarshalFrom decodes the next value of dec into v as Unmarshal decodes data: a *FieldError's
 // path is relative to that value (pass it through InField), a syntax error is ErrNotJSON.
 func UnmarshalFrom(dec *jsontext.Decoder, v any) error {
-	base := dec.StackPointer()
+	depth := dec.StackDepth()
 	if err := json.UnmarshalDecode(dec, v); err != nil {
-		return decodeError(err, v, base)
+		return decodeError(err, v, depth)
 	}
 	return nil
 }
@@ -117,9 +117,10 @@ func BodyError(body []byte, err error) error {
 
 // decodeError turns an error of JSON v2 decoding into v into the errors of this package: a
 // syntax error is ErrNotJSON with its offset; a JSON type that cannot be read into its Go type
-// is a *FieldError with the path of the field relative to the JSON pointer base; an error of a
-// type's own unmarshal method (an ErrShape) is returned as it is.
-func decodeError(err error, v any, base jsontext.Pointer) error {
+// is a *FieldError with the path of the field relative to the value the decoder was in at
+// nesting depth base (its first base tokens left out); an error of a type's own unmarshal
+// method (an ErrShape) is returned as it is, a *FieldError put under the path of that type.
+func decodeError(err error, v any, base int) error {
 	var syn *jsontext.SyntacticError
 	if errors.As(err, &syn) {
 		return &syntaxError{offset: syn.ByteOffset, msg: syntaxMessage(syn), cause: syn}
@@ -131,22 +132,25 @@ func decodeError(err error, v any, base jsontext.Pointer) error {
 		}
 		return fmt.Errorf("%w: %w", ErrShape, err)
 	}
-	if sem.Err != nil && (errors.Is(sem.Err, ErrShape) || errors.Is(sem.Err, ErrNotJSON)) {
-		var fe *FieldError
-		if errors.As(sem.Err, &fe) {
-			return fe
-		}
-		return sem.Err
-	}
 	ptr := sem.JSONPointer
-	if base != "" {
-		ptr = jsontext.Pointer(strings.TrimPrefix(string(ptr), string(base)))
+	if base > 0 {
+		ptr = dropTokens(ptr, base)
 	}
 	path := func() string {
 		if v == nil {
 			return ""
 		}
 		return pointerPath(reflect.TypeOf(v), ptr)
+	}
+	if sem.Err != nil && (errors.Is(sem.Err, ErrShape) || errors.Is(sem.Err, ErrNotJSON)) {
+		var fe *FieldError
+		if errors.As(sem.Err, &fe) {
+			if outer := path(); outer != "" {
+				return InField(outer, fe)
+			}
+			return fe
+		}
+		return sem.Err
 	}
 	// An UnmarshalJSON method of encoding/json's kind that decodes its value with encoding/json:
 	// its error names the field within that value.
@@ -184,6 +188,19 @@ func jsonType(value string) string {
 		return kind
 	}
 	return "value"
+}
+
+// dropTokens returns ptr without its first n reference tokens.
+func dropTokens(ptr jsontext.Pointer, n int) jsontext.Pointer {
+	s := string(ptr)
+	for ; n > 0 && s != ""; n-- {
+		i := strings.IndexByte(s[1:], '/')
+		if i < 0 {
+			return ""
+		}
+		s = s[1+i:]
+	}
+	return jsontext.Pointer(s)
 }
 
 // syntaxMessage is the description of a syntax error without the bytes of the body it quotes

@@ -424,3 +424,33 @@ func TestValidateFindsNestedRules(t *testing.T) {
 		})
 	}
 }
+
+// picky fails as a type whose own decoding names a field inside it.
+type picky struct{}
+
+func (*picky) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if err := dec.SkipValue(); err != nil {
+		return err
+	}
+	return &events.FieldError{Path: "inner", JSONType: "string", Want: "int"}
+}
+
+func TestNestedFieldErrorPath(t *testing.T) {
+	var v struct {
+		Outer struct {
+			P picky `json:"p"`
+		} `json:"outer"`
+	}
+	err := events.DecodeObject([]byte(`{"outer":{"p":{"inner":"x"}}}`), &v)
+	var fe *events.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "outer.p.inner", fe.Path)
+
+	dec, err := events.StartObject([]byte(`{"data":{"outer":{"p":1}}}`))
+	require.NoError(t, err)
+	_, err = dec.ReadToken()
+	require.NoError(t, err)
+	err = events.UnmarshalFrom(dec, &v)
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "outer.p.inner", fe.Path, "relative to the value read")
+}

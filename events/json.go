@@ -87,7 +87,7 @@ func checkDepth(b []byte) error {
 // rather than being handed their bytes to scan again.
 func Unmarshal(data []byte, v any) error {
 	if err := json.Unmarshal(data, v, decodeOptions); err != nil {
-		return decodeError(err, v, "")
+		return decodeError(err, v, 0)
 	}
 	return nil
 }

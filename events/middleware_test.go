@@ -225,3 +225,66 @@ func post(body string) func() *http.Request {
 		return httptest.NewRequest(http.MethodPost, "/webhooks/acme", strings.NewReader(body))
 	}
 }
+
+// bound returns a copy of r bound to a new rawbody.State, as the receiver binds its own copy of
+// each request, and the State.
+func bound(r *http.Request) (*http.Request, *rawbody.State) {
+	st := &rawbody.State{}
+	r2 := r.WithContext(rawbody.NewContext(r.Context(), st))
+	st.Bind(r2)
+	return r2, st
+}
+
+// TestMiddlewareUnderAState: given the request a composer bound to its State, Middleware records
+// the body and the envelope there and calls next with that same request; given any other
+// request it hands on a copy, as alone.
+func TestMiddlewareUnderAState(t *testing.T) {
+	body := []byte(`{"id": "4", "type": "thing.created", "data": {"name": "crane"}}`)
+	t.Run("bound", func(t *testing.T) {
+		r, st := bound(httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+		w, rejected, got := serve(t, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.Empty(t, rejected)
+		assert.Same(t, r, got, "next gets the bound request itself")
+		env, ok := events.FromContext(got.Context())
+		require.True(t, ok)
+		assert.Same(t, env, st.Envelope)
+		assert.Equal(t, "acme:4", events.IdempotencyKey(got))
+		fromState, ok := st.Body()
+		require.True(t, ok)
+		assert.Equal(t, body, fromState)
+		assert.Same(t, &env.Raw[0], &fromState[0], "the body is read once, not copied")
+	})
+	t.Run("bound, body read by an earlier stage", func(t *testing.T) {
+		r, st := bound(httptest.NewRequest(http.MethodPost, "/", failingReader{}))
+		st.SetBody(body)
+		w, _, got := serve(t, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.Same(t, r, got)
+	})
+	t.Run("bound, invalid: the reject hook finds the envelope", func(t *testing.T) {
+		r, _ := bound(httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"type": "thing.created", "data": {"name": "crane"}}`)))
+		var hookEnv *events.Envelope
+		next := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { t.Error("next called") })
+		w := httptest.NewRecorder()
+		events.Middleware(acme{}, events.WithOnReject(func(r *http.Request, status int, err error) {
+			hookEnv, _ = events.FromContext(r.Context())
+		}))(next).ServeHTTP(w, r)
+		assert.Equal(t, http.StatusUnprocessableEntity, w.Code)
+		require.NotNil(t, hookEnv)
+		assert.Equal(t, "thing.created", hookEnv.Type)
+	})
+	t.Run("a copy of the bound request", func(t *testing.T) {
+		r, st := bound(httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body)))
+		r = r.WithContext(r.Context())
+		w, _, got := serve(t, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.NotSame(t, r, got, "not bound: next gets a copy")
+		assert.Nil(t, st.Envelope, "the State is left alone")
+		_, ok := st.Body()
+		assert.False(t, ok)
+		env, ok := events.FromContext(got.Context())
+		require.True(t, ok)
+		assert.Equal(t, "acme:4", env.IdempotencyKey)
+	})
+}

@@ -120,7 +120,7 @@ func (r *Registry) DecodeFrom(name string, dec *jsontext.Decoder) (any, error) {
 	decode, ok := r.byName[name]
 	if !ok {
 		if err := dec.SkipValue(); err != nil {
-			return nil, decodeError(err, nil, "")
+			return nil, decodeError(err, nil, 0)
 		}
 		return nil, nil
 	}
