@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
+	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
 // retryAfter is the Retry-After value, in seconds, of the 503 answers, and of a 409 whose store
@@ -107,7 +108,9 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 //     InFlight, with a Retry-After of the seconds left in the holder's lease (60 when the store
 //     does not say);
 //   - otherwise holds the claim, for the lease (WithLease, default DefaultLease), and calls next
-//     with a shallow copy of the request whose context carries the key (KeyFrom). While next
+//     with a shallow copy of the request whose context carries the key (KeyFrom; under a
+//     receiver.Receiver, which copies each request once and keeps a record of it that its
+//     stages share, the key is recorded there and next gets the same request). While next
 //     runs the lease is renewed every third of the lease (WithRenewEvery), so a slow handler
 //     keeps its key and never runs twice at once; when a renewal fails the error goes to
 //     WithOnError and the next renewal tries again, and if the store stays unreachable for a
@@ -169,8 +172,13 @@ type keyContextKey struct{}
 // KeyFrom returns the idempotency key Middleware claimed for the request whose context is ctx,
 // or "" when the request did not come through Middleware.
 func KeyFrom(ctx context.Context) string {
-	key, _ := ctx.Value(keyContextKey{}).(string)
-	return key
+	if key, ok := ctx.Value(keyContextKey{}).(string); ok {
+		return key
+	}
+	if st := rawbody.StateFrom(ctx); st != nil {
+		return st.Key
+	}
+	return ""
 }
 
 // claimHandler is the handler Middleware returns.
@@ -187,7 +195,13 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, http.StatusBadRequest, "no idempotency key", ErrNoKey)
 		return
 	}
-	r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
+	if st := rawbody.Of(r); st != nil {
+		// Under a composer's State (the receiver's) the key is recorded there and the request
+		// goes on as it is.
+		st.Key = key
+	} else {
+		r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
+	}
 	c, err := h.store.Claim(r.Context(), key, h.cfg.lease)
 	if err != nil {
 		w.Header().Set("Retry-After", retryAfter)
@@ -213,17 +227,17 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token string) {
 	sw := &statusWriter{ResponseWriter: w}
 	ctx := context.WithoutCancel(r.Context())
-	stopRenewing := h.renew(ctx, r, key, token)
+	rn := h.renew(ctx, r, key, token)
 	finished := false
 	defer func() {
 		if !finished { // next panicked (or called runtime.Goexit): free the key for the retry
-			stopRenewing()
+			rn.stop()
 			h.report(r, h.store.Release(ctx, key, token))
 		}
 	}()
 	h.next.ServeHTTP(sw, r)
 	finished = true
-	stopRenewing()
+	rn.stop()
 	if status := sw.code(); status >= 200 && status < 300 {
 		h.report(r, h.store.Complete(ctx, key, token, h.cfg.retention))
 	} else {
@@ -231,19 +245,34 @@ func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token 
 	}
 }
 
-// renew extends the lease of key every renewal interval until the returned function is called;
-// that function returns once no renewal is running, so none starts after it. It uses one timer
-// and no goroutine between renewals, so a handler that ends within the interval costs a timer.
-func (h *claimHandler) renew(ctx context.Context, r *http.Request, key, token string) (stop func()) {
+// renew extends the lease of key every renewal interval until the renewal it returns is
+// stopped; stop returns once no renewal is running, so none starts after it. It uses one timer
+// and no goroutine between renewals, so a handler that ends within the interval costs a timer,
+// and the timers are reused (renewals), so it costs no allocation either. It returns nil, which
+// stops as well, when renewal is off.
+func (h *claimHandler) renew(ctx context.Context, r *http.Request, key, token string) *renewal {
 	if h.cfg.renew <= 0 {
-		return func() {}
+		return nil
 	}
-	rn := &renewal{h: h, ctx: ctx, r: r, key: key, token: token}
+	rn := renewals.Get().(*renewal)
 	rn.mu.Lock()
-	rn.timer = time.AfterFunc(h.cfg.renew, rn.extend)
+	rn.h, rn.ctx, rn.r, rn.key, rn.token, rn.stopped = h, ctx, r, key, token, false
+	if rn.timer == nil {
+		rn.timer = time.AfterFunc(h.cfg.renew, rn.fire)
+	} else {
+		rn.timer.Reset(h.cfg.renew)
+	}
 	rn.mu.Unlock()
-	return rn.stop
+	return rn
 }
+
+// renewals holds stopped renewals whose timer can be armed again: a renewal goes back only when
+// stopping its timer prevented a firing, so no extend of its past claim can run any more.
+var renewals = sync.Pool{New: func() any {
+	rn := &renewal{}
+	rn.fire = rn.extend
+	return rn
+}}
 
 // renewal is the lease renewal of one claim.
 type renewal struct {
@@ -251,6 +280,7 @@ type renewal struct {
 	ctx        context.Context
 	r          *http.Request
 	key, token string
+	fire       func() // rn.extend, bound once
 
 	mu      sync.Mutex // held during an Extend, so that stop waits for it
 	timer   *time.Timer
@@ -278,13 +308,21 @@ func (rn *renewal) extend() {
 	rn.timer.Reset(max(rn.h.cfg.renew-time.Since(start), time.Millisecond))
 }
 
+// stop ends the renewal, waiting for an Extend in progress, and lets go of the request.
 func (rn *renewal) stop() {
+	if rn == nil {
+		return
+	}
 	rn.mu.Lock()
-	defer rn.mu.Unlock()
 	rn.stopped = true
-	rn.timer.Stop()
-	// A stopped timer can linger in the runtime's heap for a while: let go of the request.
-	rn.ctx, rn.r = nil, nil
+	// When Stop prevents a firing no extend can run for this claim any more, and the renewal
+	// can serve another claim; otherwise one may still be on its way, and will find it stopped.
+	reusable := rn.timer.Stop()
+	rn.h, rn.ctx, rn.r, rn.key, rn.token = nil, nil, nil, "", ""
+	rn.mu.Unlock()
+	if reusable {
+		renewals.Put(rn)
+	}
 }
 
 // untilLeaseEnds is the Retry-After of a 409: the whole seconds until the lease ends, at least 1.

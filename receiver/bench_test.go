@@ -3,6 +3,7 @@ package receiver_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,8 +11,12 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/events/record360"
+	"github.com/inspecthook/inspecthook/events/safetyculture"
+	"github.com/inspecthook/inspecthook/ratelimit"
 	"github.com/inspecthook/inspecthook/receiver"
+	"github.com/inspecthook/inspecthook/verify"
 )
 
 // BenchmarkBareHandler is the floor: a handler that reads the body and answers 200.
@@ -58,5 +63,228 @@ func BenchmarkReceiver(b *testing.B) {
 		if w.Code != 200 {
 			b.Fatal(w.Code, w.Body.String())
 		}
+	}
+}
+
+// The SafetyCulture benchmarks replay the legacy inspection fixture, signed as SafetyCulture
+// signs it (HMAC-SHA256 of the raw body, lowercase hex in X-SafetyCulture-Signature).
+const (
+	benchSCFixture = "safetyculture/legacy_inspection_started.json"
+	benchSCSecret  = "sc-bench-secret"
+	benchSCAuditID = "audit_7e9ee886325a4fb096989c3e2896e876"
+
+	// benchSCEvents is how many distinct events BenchmarkReceiverSafetyCulture signs before the
+	// timer starts and then replays in turn.
+	benchSCEvents = 4096
+)
+
+// scSigned is one SafetyCulture delivery with its signature, signed before the timer starts.
+type scSigned struct {
+	body []byte
+	sig  string
+}
+
+// scRequest builds the POST SafetyCulture sends: the same construction for the bare handler
+// and the receiver, so that the difference between them is the receiver's work.
+func scRequest(d scSigned) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/webhooks/safetyculture", bytes.NewReader(d.body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Safetyculture-Signature", d.sig)
+	r.RemoteAddr = "203.0.113.7:4711"
+	return r
+}
+
+// scEvents returns n deliveries of the fixture, each a distinct event: the last hex digits of
+// the audit id, which the idempotency key is derived from, count up, so every body has the
+// fixture's length.
+func scEvents(b testing.TB, v *verify.HMAC, n int) []scSigned {
+	template := fixture(b, benchSCFixture)
+	if !bytes.Contains(template, []byte(benchSCAuditID)) {
+		b.Fatalf("%s: no %s in the fixture", benchSCFixture, benchSCAuditID)
+	}
+	out := make([]scSigned, n)
+	for i := range out {
+		id := fmt.Sprintf("%s%04x", benchSCAuditID[:len(benchSCAuditID)-4], i)
+		body := bytes.Replace(template, []byte(benchSCAuditID), []byte(id), 1)
+		out[i] = scSigned{body: body, sig: v.Signature("", body)}
+	}
+	return out
+}
+
+// newSCReceiver is the full stack for SafetyCulture: a rate limit that never refuses, the HMAC
+// verifier, decoding, the in-memory store, and a no-op typed handler; logs discarded.
+func newSCReceiver(b *testing.B, v *verify.HMAC) *receiver.Receiver {
+	lim, err := ratelimit.New(ratelimit.Config{Rate: 1e9, Burst: 1 << 30})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rx, err := receiver.New(safetyculture.Provider(), receiver.Config{
+		Verifier: v,
+		Limiter:  lim,
+		Logger:   slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = rx.Close() })
+	receiver.Handle(rx, safetyculture.InspectionStarted, func(context.Context, *safetyculture.InspectionEvent) error { return nil })
+	return rx
+}
+
+func scVerifier(b testing.TB) *verify.HMAC {
+	v, err := verify.NewHMAC(verify.SafetyCulture(benchSCSecret))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v
+}
+
+// BenchmarkBareHandlerSafetyCulture is the floor for the SafetyCulture benchmarks: a handler
+// that reads the body and answers 200, given the same requests as BenchmarkReceiverSafetyCulture.
+func BenchmarkBareHandlerSafetyCulture(b *testing.B) {
+	d := scEvents(b, scVerifier(b), 1)[0]
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusOK)
+	})
+	b.SetBytes(int64(len(d.body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, scRequest(d))
+		if w.Code != 200 {
+			b.Fatal(w.Code)
+		}
+	}
+}
+
+// BenchmarkReceiverSafetyCulture is the whole stack, in process, for the SafetyCulture legacy
+// inspection fixture: content type, rate limit (a limiter that never refuses), HMAC
+// verification, decoding and validation, a claim and completion in the in-memory store, and a
+// no-op typed handler. Every iteration is a new event, new to the receiver: benchSCEvents
+// distinct bodies (distinct audit ids, so distinct idempotency keys), each signed before the
+// timer starts, are replayed in turn, and each time the list wraps a new receiver, with a new
+// store, takes over with the timer stopped. So no body is ever one the receiver has seen (it
+// remembers the bodies it decoded), no key is ever done, and signing is never timed.
+func BenchmarkReceiverSafetyCulture(b *testing.B) {
+	v := scVerifier(b)
+	deliveries := scEvents(b, v, benchSCEvents)
+	b.SetBytes(int64(len(deliveries[0].body)))
+	b.ReportAllocs()
+	var rx *receiver.Receiver
+	i := len(deliveries)
+	for b.Loop() {
+		if i == len(deliveries) {
+			b.StopTimer()
+			if rx != nil {
+				_ = rx.Close()
+			}
+			rx = newSCReceiver(b, v)
+			i = 0
+			b.StartTimer()
+		}
+		w := httptest.NewRecorder()
+		rx.ServeHTTP(w, scRequest(deliveries[i]))
+		if w.Code != 200 || w.Body.String() != "ok\n" {
+			b.Fatal(w.Code, w.Body.String())
+		}
+		i++
+	}
+}
+
+// BenchmarkReceiverDuplicate is the same stack answering a duplicate: the fixture's event is
+// handled once before the timer starts, then replayed byte for byte, as a provider retries, and
+// every iteration is answered "ok: already processed" without the handler and, the bytes being
+// ones the receiver decoded, without decoding. Compare it with BenchmarkReceiverSafetyCulture.
+func BenchmarkReceiverDuplicate(b *testing.B) {
+	v := scVerifier(b)
+	d := scEvents(b, v, 1)[0]
+	rx := newSCReceiver(b, v)
+	w := httptest.NewRecorder()
+	rx.ServeHTTP(w, scRequest(d))
+	if w.Code != 200 || w.Body.String() != "ok\n" {
+		b.Fatal(w.Code, w.Body.String())
+	}
+	b.SetBytes(int64(len(d.body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		rx.ServeHTTP(w, scRequest(d))
+		if w.Code != 200 || w.Body.String() != "ok: already processed\n" {
+			b.Fatal(w.Code, w.Body.String())
+		}
+	}
+}
+
+// stubSC stands in for the SafetyCulture provider at almost no cost: its Decode and ScanKey
+// read the audit id at a fixed place and build the envelope of an InspectionStarted event with
+// an empty payload. With it, BenchmarkReceiverStubDecode times the stack without the decoding.
+type stubSC struct{}
+
+var stubAuditID = []byte(`"audit_id": "`)
+
+func (stubSC) Name() string         { return safetyculture.Name }
+func (stubSC) EventTypes() []string { return nil }
+
+func (s stubSC) ScanKey(body []byte) (string, bool) {
+	i := bytes.Index(body, stubAuditID)
+	if i < 0 || len(body) < i+len(stubAuditID)+len(benchSCAuditID) {
+		return "", false
+	}
+	i += len(stubAuditID)
+	return safetyculture.Name + ":" + string(body[i:i+len(benchSCAuditID)]), true
+}
+
+func (s stubSC) Decode(body []byte) (*events.Envelope, error) {
+	key, ok := s.ScanKey(body)
+	if !ok {
+		return nil, events.ErrShape
+	}
+	return &events.Envelope{
+		Provider:       safetyculture.Name,
+		Version:        safetyculture.VersionLegacy,
+		Type:           safetyculture.InspectionStarted.Name(),
+		IdempotencyKey: key,
+		Raw:            body,
+		Payload:        &safetyculture.InspectionEvent{},
+	}, nil
+}
+
+// BenchmarkReceiverStubDecode is BenchmarkReceiverSafetyCulture with stubSC in place of the
+// provider: what the stack costs besides decoding (and scanning) the body.
+func BenchmarkReceiverStubDecode(b *testing.B) {
+	v := scVerifier(b)
+	deliveries := scEvents(b, v, benchSCEvents)
+	b.SetBytes(int64(len(deliveries[0].body)))
+	b.ReportAllocs()
+	var rx *receiver.Receiver
+	i := len(deliveries)
+	for b.Loop() {
+		if i == len(deliveries) {
+			b.StopTimer()
+			if rx != nil {
+				_ = rx.Close()
+			}
+			lim, err := ratelimit.New(ratelimit.Config{Rate: 1e9, Burst: 1 << 30})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rx, err = receiver.New(stubSC{}, receiver.Config{Verifier: v, Limiter: lim, Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			receiver.Handle(rx, safetyculture.InspectionStarted, func(context.Context, *safetyculture.InspectionEvent) error { return nil })
+			i = 0
+			b.StartTimer()
+		}
+		w := httptest.NewRecorder()
+		rx.ServeHTTP(w, scRequest(deliveries[i]))
+		if w.Code != 200 || w.Body.String() != "ok\n" {
+			b.Fatal(w.Code, w.Body.String())
+		}
+		i++
+	}
+	if rx != nil {
+		_ = rx.Close()
 	}
 }

@@ -9,6 +9,12 @@ var (
 
 	// ErrPanic is reported to OnError, wrapped, when a handler panics.
 	ErrPanic = errors.New("receiver: handler panicked")
+
+	// ErrEarlyKeyMismatch is reported to OnError, wrapped, when the idempotency key the
+	// receiver claimed before decoding (see the package documentation) is not the one the body
+	// decoded to: a provider whose Decode gives the same bytes different keys. The receiver
+	// released the early claim and claimed the decoded key, so the answer is still right.
+	ErrEarlyKeyMismatch = errors.New("receiver: the idempotency key found before decoding is not the decoded one")
 )
 
 // permanent marks a handler error that retrying cannot fix.

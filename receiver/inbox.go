@@ -37,8 +37,8 @@ const inboxRetryAfter = "30"
 // enqueue is the last stage of the asynchronous mode: it stores the decoded delivery in the
 // Inbox and answers 200 "ok: queued", or "ok: already received" for a duplicate.
 func (rx *Receiver) enqueue(w http.ResponseWriter, r *http.Request) {
-	o := outcomeFrom(r.Context())
-	body, _ := rawbody.From(r.Context())
+	o := outcomeOf(r)
+	body, _ := rawbody.FromRequest(r)
 	dup, err := rx.cfg.Inbox.Enqueue(r.Context(), InboxDelivery{
 		Provider:       rx.provider.Name(),
 		IdempotencyKey: o.IdempotencyKey,
@@ -51,14 +51,14 @@ func (rx *Receiver) enqueue(w http.ResponseWriter, r *http.Request) {
 		rx.onError(r.Context(), o.Delivery, err)
 		o.end(StageEnqueue, statusInboxDown, err)
 		w.Header().Set("Retry-After", inboxRetryAfter)
-		reply(w, statusInboxDown, "service unavailable")
+		reply(w, statusInboxDown, "service unavailable\n")
 	case dup:
 		o.Duplicate = true
 		o.end(StageEnqueue, statusOK, nil)
-		reply(w, statusOK, "ok: already received")
+		reply(w, statusOK, "ok: already received\n")
 	default:
 		o.end(StageEnqueue, statusOK, nil)
-		reply(w, statusOK, "ok: queued")
+		reply(w, statusOK, "ok: queued\n")
 	}
 }
 

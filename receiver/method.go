@@ -11,14 +11,14 @@ import (
 func requireJSONPost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			outcomeFrom(r.Context()).end(StageMethod, statusMethod, fmt.Errorf("method %s", truncate(r.Method)))
+			outcomeOf(r).end(StageMethod, statusMethod, fmt.Errorf("method %s", truncate(r.Method)))
 			w.Header().Set("Allow", http.MethodPost)
-			reply(w, statusMethod, "method not allowed: POST only")
+			reply(w, statusMethod, "method not allowed: POST only\n")
 			return
 		}
 		if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
-			outcomeFrom(r.Context()).end(StageMethod, statusMediaType, fmt.Errorf("content type %q", truncate(ct)))
-			reply(w, statusMediaType, "unsupported media type: send application/json")
+			outcomeOf(r).end(StageMethod, statusMediaType, fmt.Errorf("content type %q", truncate(ct)))
+			reply(w, statusMediaType, "unsupported media type: send application/json\n")
 			return
 		}
 		next.ServeHTTP(w, r)

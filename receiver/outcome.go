@@ -1,31 +1,24 @@
 package receiver
 
 import (
-	"context"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"time"
 )
 
 // Outcome is what became of one request, for Config.Observer.
 type Outcome struct {
-	Delivery        // as far as it was decoded; Provider and ReceivedAt are always set
+	// Delivery is the delivery as far as it was decoded: Provider and ReceivedAt are always
+	// set; a duplicate answered before decoding (see the package documentation) has its
+	// IdempotencyKey too, and nothing more.
+	Delivery
+
 	Stage     Stage // where handling ended; StageComplete for a success
 	Status    int   // the status code sent
 	Duplicate bool  // the event had already been handled: the handler was not called
 	Err       error // why it failed, or the Permanent error it was acknowledged with
 	Duration  time.Duration
-}
-
-type outcomeKey struct{}
-
-// outcomeFrom returns the outcome the Receiver records the request in, or a scratch one when the
-// stages run without a Receiver.
-func outcomeFrom(ctx context.Context) *Outcome {
-	if o, ok := ctx.Value(outcomeKey{}).(*Outcome); ok {
-		return o
-	}
-	return &Outcome{}
 }
 
 // end records where and how the request ended.
@@ -44,9 +37,11 @@ func truncate(s string) string {
 	return s[:maxLogField] + "...[" + strconv.Itoa(len(s)-maxLogField) + " more bytes]"
 }
 
-// report logs the outcome and hands it to the observer. path is the request's URL with any
-// secret token redacted.
-func (rx *Receiver) report(ctx context.Context, o *Outcome, path string) {
+// report logs the outcome of r, the request as the Receiver was given it, and hands the
+// outcome to the observer. The log line's path is r's URL with any secret token redacted. Nothing
+// of the line is built when the logger would drop it.
+func (rx *Receiver) report(r *http.Request, o *Outcome) {
+	ctx := r.Context()
 	level := slog.LevelInfo
 	switch {
 	case o.Status >= 500:
@@ -54,25 +49,30 @@ func (rx *Receiver) report(ctx context.Context, o *Outcome, path string) {
 	case o.Status >= 400:
 		level = slog.LevelWarn
 	}
-	attrs := []slog.Attr{
-		slog.Int("status", o.Status),
-		slog.String("stage", o.Stage.String()),
-		slog.Duration("duration", o.Duration),
-		slog.String("path", truncate(path)),
+	if rx.log.Enabled(ctx, level) {
+		attrs := []slog.Attr{
+			slog.Int("status", o.Status),
+			slog.String("stage", o.Stage.String()),
+			slog.Duration("duration", o.Duration),
+			slog.String("path", truncate(rx.redactedPath(r))),
+		}
+		if o.Type != "" {
+			attrs = append(attrs, slog.String("type", truncate(o.Type)))
+		}
+		if o.IdempotencyKey != "" { // known without the type for a duplicate found before decoding
+			attrs = append(attrs, slog.String("key", truncate(o.IdempotencyKey)))
+		}
+		if o.EventID != "" {
+			attrs = append(attrs, slog.String("event_id", truncate(o.EventID)))
+		}
+		if o.Duplicate {
+			attrs = append(attrs, slog.Bool("duplicate", true))
+		}
+		if o.Err != nil {
+			attrs = append(attrs, slog.String("error", truncate(o.Err.Error())))
+		}
+		rx.log.LogAttrs(ctx, level, "webhook delivery", attrs...)
 	}
-	if o.Type != "" {
-		attrs = append(attrs, slog.String("type", truncate(o.Type)), slog.String("key", truncate(o.IdempotencyKey)))
-	}
-	if o.EventID != "" {
-		attrs = append(attrs, slog.String("event_id", truncate(o.EventID)))
-	}
-	if o.Duplicate {
-		attrs = append(attrs, slog.Bool("duplicate", true))
-	}
-	if o.Err != nil {
-		attrs = append(attrs, slog.String("error", truncate(o.Err.Error())))
-	}
-	rx.log.LogAttrs(ctx, level, "webhook delivery", attrs...)
 	if rx.cfg.Observer != nil {
 		rx.cfg.Observer(*o)
 	}

@@ -111,6 +111,8 @@ type Delivery struct {
 // before serving.
 type Receiver struct {
 	provider  events.Provider
+	name      string      // provider.Name()
+	seen      *seenBodies // bodies that decoded, for duplicates found before decoding
 	cfg       Config
 	ownsStore bool
 	log       *slog.Logger
@@ -151,8 +153,12 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	cfg.IdempotencyKeyHeader = strings.TrimSpace(cfg.IdempotencyKeyHeader)
-	rx := &Receiver{provider: p, cfg: cfg}
+	if h := strings.TrimSpace(cfg.IdempotencyKeyHeader); h != "" {
+		cfg.IdempotencyKeyHeader = http.CanonicalHeaderKey(h)
+	} else {
+		cfg.IdempotencyKeyHeader = ""
+	}
+	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, seen: newSeenBodies()}
 	rx.log = cfg.Logger.With("provider", p.Name())
 	if cfg.Store == nil && cfg.Inbox == nil {
 		store, err := idempotency.NewMemory(idempotency.MemoryConfig{Now: cfg.Now})
@@ -188,6 +194,9 @@ func (rx *Receiver) compose() http.Handler {
 		events.WithMaxBodyBytes(cfg.MaxBodyBytes),
 		events.WithOnReject(rx.decodeRejected),
 	)(h)
+	if cfg.Inbox == nil {
+		h = rx.claimEarly(h)
+	}
 	if cfg.Verifier != nil {
 		h = verify.Middleware(cfg.Verifier,
 			verify.WithMaxBodyBytes(cfg.MaxBodyBytes),
@@ -196,13 +205,13 @@ func (rx *Receiver) compose() http.Handler {
 				if status == http.StatusUnauthorized {
 					stage = StageVerify
 				}
-				outcomeFrom(r.Context()).end(stage, status, err)
+				outcomeOf(r).end(stage, status, err)
 			}),
 		)(h)
 	}
 	if cfg.Limiter != nil {
 		h = ratelimit.Middleware(cfg.Limiter, ratelimit.WithOnReject(func(r *http.Request, status int, err error) {
-			o := outcomeFrom(r.Context())
+			o := outcomeOf(r)
 			if errors.Is(err, ratelimit.ErrUnavailable) {
 				rx.onError(r.Context(), o.Delivery, fmt.Errorf("receiver: rate limit: %w", err))
 			}
@@ -212,16 +221,17 @@ func (rx *Receiver) compose() http.Handler {
 	return requireJSONPost(h)
 }
 
-// claim is the idempotency stage of the synchronous mode, in front of the Router.
+// claim is the idempotency stage of the synchronous mode, in front of the Router. Its Store
+// takes over the early claim (claimEarly) of the same key.
 func (rx *Receiver) claim(h http.Handler) http.Handler {
 	cfg := rx.cfg
-	return idempotency.Middleware(cfg.Store, rx.claimKey,
+	return idempotency.Middleware(claimStore{Store: cfg.Store, rx: rx}, rx.claimKey,
 		idempotency.WithLease(cfg.Lease),
 		idempotency.WithRetention(cfg.Retention),
 		idempotency.WithNow(cfg.Now),
 		idempotency.WithOnReject(rx.claimRejected),
 		idempotency.WithOnError(func(r *http.Request, err error) {
-			rx.onError(r.Context(), outcomeFrom(r.Context()).Delivery, fmt.Errorf("receiver: %w", err))
+			rx.onError(r.Context(), outcomeOf(r).Delivery, fmt.Errorf("receiver: %w", err))
 		}),
 	)(h)
 }
@@ -238,11 +248,16 @@ func (rx *Receiver) Close() error {
 // ServeHTTP runs one delivery through the stages described in the package documentation.
 func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := rx.cfg.Now()
-	o := &Outcome{Delivery: Delivery{Provider: rx.provider.Name(), ReceivedAt: start}}
-	ctx := context.WithValue(r.Context(), outcomeKey{}, o)
-	rx.chain.ServeHTTP(w, r.WithContext(ctx))
-	o.Duration = rx.cfg.Now().Sub(start)
-	rx.report(r.Context(), o, rx.redactedPath(r))
+	rq := &request{rx: rx}
+	rq.out.Delivery = Delivery{Provider: rx.name, ReceivedAt: start}
+	rq.raw.Ext = rq
+	// The stages get the receiver's own copy of r, bound to the request's State: they record
+	// what they find there, and none copies the request again.
+	r2 := r.WithContext(rawbody.NewContext(r.Context(), &rq.raw))
+	rq.raw.Bind(r2)
+	rx.chain.ServeHTTP(w, r2)
+	rq.out.Duration = rx.cfg.Now().Sub(start)
+	rx.report(r, &rq.out)
 }
 
 // redactedPath is the request's URL for the log line, any secret token in it redacted.
@@ -254,12 +269,18 @@ func (rx *Receiver) redactedPath(r *http.Request) string {
 }
 
 // describe records the decoded delivery in the outcome, with the idempotency key the claim
-// will use.
+// will use, and checks it against the key of an early claim.
 func (rx *Receiver) describe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if env, ok := events.FromContext(r.Context()); ok {
-			o := outcomeFrom(r.Context())
+		if env, ok := envelopeOf(r); ok {
+			o := outcomeOf(r)
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
+			// The early claim looks bodies up only where verify read them before it, in the
+			// synchronous mode.
+			if rq := requestOf(r); rq != nil && rx.cfg.Inbox == nil && rx.cfg.Verifier != nil {
+				rx.remember(r, rq, idempotency.BoundKey(env.IdempotencyKey))
+				rx.checkEarlyKey(r, rq)
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -267,19 +288,17 @@ func (rx *Receiver) describe(next http.Handler) http.Handler {
 
 // claimKey is the key describe recorded.
 func (rx *Receiver) claimKey(r *http.Request) string {
-	return outcomeFrom(r.Context()).IdempotencyKey
+	return outcomeOf(r).IdempotencyKey
 }
 
 // delivery describes env; the key is the header's when IdempotencyKeyHeader is set and present.
 func (rx *Receiver) delivery(r *http.Request, env *events.Envelope, received time.Time) Delivery {
 	key := env.IdempotencyKey
-	if rx.cfg.IdempotencyKeyHeader != "" {
-		if v := strings.TrimSpace(r.Header.Get(rx.cfg.IdempotencyKeyHeader)); v != "" {
-			key = events.FieldKey(rx.provider.Name(), v)
-		}
+	if v := rx.headerKey(r); v != "" {
+		key = events.FieldKey(rx.name, v)
 	}
 	return Delivery{
-		Provider:       rx.provider.Name(),
+		Provider:       rx.name,
 		EventID:        env.ID,
 		Type:           env.Type,
 		Types:          env.Types,
@@ -291,10 +310,10 @@ func (rx *Receiver) delivery(r *http.Request, env *events.Envelope, received tim
 }
 
 func (rx *Receiver) decodeRejected(r *http.Request, status int, err error) {
-	o := outcomeFrom(r.Context())
+	o := outcomeOf(r)
 	switch {
 	case errors.Is(err, events.ErrInvalid):
-		if env, ok := events.FromContext(r.Context()); ok {
+		if env, ok := envelopeOf(r); ok {
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
 		}
 		o.end(StageValidate, status, err)
@@ -306,7 +325,7 @@ func (rx *Receiver) decodeRejected(r *http.Request, status int, err error) {
 }
 
 func (rx *Receiver) claimRejected(r *http.Request, status int, err error) {
-	o := outcomeFrom(r.Context())
+	o := outcomeOf(r)
 	switch {
 	case errors.Is(err, idempotency.ErrDuplicate):
 		o.Duplicate = true

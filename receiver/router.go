@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/idempotency"
+	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
 // RouterConfig configures a Router. Zero fields get the documented defaults.
@@ -146,36 +148,48 @@ var errNoEnvelope = errors.New("receiver: no decoded envelope in the request con
 
 // ServeHTTP dispatches the delivery decoded by events.Middleware to its handler.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	o := outcomeFrom(r.Context())
-	env, ok := events.FromContext(r.Context())
+	o := outcomeOf(r)
+	env, ok := envelopeOf(r)
 	if !ok {
 		rt.log.Error(errNoEnvelope.Error())
 		o.end(StageDispatch, statusHandlerFailed, errNoEnvelope)
-		reply(w, statusHandlerFailed, "internal server error")
+		reply(w, statusHandlerFailed, "internal server error\n")
 		return
 	}
 	d := rt.delivery(r, env, o)
-	ctx := context.WithValue(r.Context(), deliveryKey{}, d)
+	// Under a Receiver the handler's Delivery is kept in the request's record, which the
+	// context already carries; otherwise in a new context.
+	ctx := r.Context()
+	if rq := requestOf(r); rq != nil {
+		rq.delivery, rq.hasDelivery = d, true
+	} else {
+		ctx = context.WithValue(ctx, deliveryKey{}, d)
+	}
 	err := rt.dispatch(ctx, env)
 	switch {
 	case err == nil:
 		o.end(StageComplete, statusOK, nil)
-		reply(w, statusOK, "ok")
+		reply(w, statusOK, "ok\n")
 	case IsPermanent(err):
 		o.end(StageComplete, statusOK, err)
 		rt.onError(ctx, d, err)
-		reply(w, statusOK, "ok")
+		reply(w, statusOK, "ok\n")
 	default:
 		o.end(StageDispatch, statusHandlerFailed, err)
 		rt.onError(ctx, d, err)
-		reply(w, statusHandlerFailed, "internal server error")
+		reply(w, statusHandlerFailed, "internal server error\n")
 	}
 }
 
 // delivery describes env: the key is the one idempotency.Middleware claimed, when it ran, and
 // the receipt time the Receiver's, when there is one.
 func (rt *Router) delivery(r *http.Request, env *events.Envelope, o *Outcome) Delivery {
-	key := idempotency.KeyFrom(r.Context())
+	var key string
+	if st := rawbody.Of(r); st != nil {
+		key = st.Key
+	} else {
+		key = idempotency.KeyFrom(r.Context())
+	}
 	if key == "" {
 		key = env.IdempotencyKey
 	}
@@ -233,14 +247,22 @@ type deliveryKey struct{}
 // received-at and the envelope with the raw body. Outside a handler it returns the zero
 // Delivery.
 func FromContext(ctx context.Context) Delivery {
-	d, _ := ctx.Value(deliveryKey{}).(Delivery)
-	return d
+	if d, ok := ctx.Value(deliveryKey{}).(Delivery); ok {
+		return d
+	}
+	if rq := requestFrom(ctx); rq != nil && rq.hasDelivery {
+		return rq.delivery
+	}
+	return Delivery{}
 }
 
-// reply answers with status and a one-line plain-text body.
-func reply(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+// reply answers with status and line, one line of plain text ending in a newline, as http.Error
+// does (without its fmt.Fprintln).
+func reply(w http.ResponseWriter, status int, line string) {
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	fmt.Fprintln(w, msg)
+	_, _ = io.WriteString(w, line)
 }

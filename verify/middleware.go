@@ -54,7 +54,9 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 // (why goes only to WithOnReject), 413 "request body too large: limit N bytes" when the body is
 // larger than the cap (declared or sent), and 400 "could not read the request body" when
 // reading fails. When an earlier stage already read the body with this package's Middleware, it
-// is not read again. The caller's request is never modified.
+// is not read again. The caller's request is never modified. (Under a receiver.Receiver, which
+// copies each request once and keeps a record of it that its stages share, Middleware records
+// the body there, for RawBody, and calls next with the same request, without a copy.)
 //
 // Middleware panics with a "verify: " message when v is nil (a nil Verifier never means "accept
 // everything") or the cap is negative, and the function it returns panics when next is nil.
@@ -86,7 +88,7 @@ func Middleware(v Verifier, opts ...MiddlewareOption) func(http.Handler) http.Ha
 // RawBody returns the body Middleware read for r, exactly as received, without a copy; ok is
 // false when r did not come through Middleware. The caller must not modify the bytes.
 func RawBody(r *http.Request) (body []byte, ok bool) {
-	return rawbody.From(r.Context())
+	return rawbody.FromRequest(r)
 }
 
 // verifyHandler is the handler Middleware returns.
@@ -114,7 +116,14 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	r2 := rawbody.With(r, body)
+	// Under a composer's State (the receiver's) the body is recorded there and the request goes
+	// on as it is; otherwise next gets a copy whose Body reads the bytes again.
+	r2 := r
+	if st := rawbody.Of(r); st != nil {
+		st.SetBody(body)
+	} else {
+		r2 = rawbody.With(r, body)
+	}
 	for _, v := range h.after {
 		if err := v.Verify(r2, body); err != nil {
 			h.reject(w, r2, http.StatusUnauthorized, "unauthorized", err)
@@ -126,7 +135,7 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // read returns the body an earlier stage read, or reads it.
 func (h *verifyHandler) read(r *http.Request) ([]byte, error) {
-	if body, ok := rawbody.From(r.Context()); ok {
+	if body, ok := rawbody.FromRequest(r); ok {
 		if int64(len(body)) > h.cfg.limit {
 			return nil, &http.MaxBytesError{Limit: h.cfg.limit}
 		}

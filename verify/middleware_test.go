@@ -416,3 +416,59 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	}
 }
+
+// TestMiddlewareUnderAState: given the request a composer (the receiver) bound to its
+// rawbody.State, Middleware records the body there and calls next with that same request,
+// without a copy; given any other request it hands on a copy, as alone.
+func TestMiddlewareUnderAState(t *testing.T) {
+	sc := mustHMAC(t, verify.SafetyCulture("sc-secret"))
+	bind := func(r *http.Request) (*http.Request, *rawbody.State) {
+		st := &rawbody.State{}
+		r2 := r.WithContext(rawbody.NewContext(r.Context(), st))
+		st.Bind(r2)
+		return r2, st
+	}
+	t.Run("bound", func(t *testing.T) {
+		r, st := bind(signed(t, sc, body))
+		reqBody := r.Body
+		var seen *http.Request
+		h := verify.Middleware(sc)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r }))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.Same(t, r, seen, "next gets the bound request itself")
+		assert.True(t, reqBody == r.Body, "and its Body is left alone")
+		got, ok := st.Body()
+		require.True(t, ok)
+		assert.Equal(t, body, got)
+		raw, ok := verify.RawBody(seen)
+		require.True(t, ok)
+		assert.Same(t, &got[0], &raw[0], "RawBody reads the State, without a copy")
+	})
+	t.Run("bound, read by an earlier stage", func(t *testing.T) {
+		r, st := bind(signed(t, sc, body))
+		c := &counting{r: strings.NewReader("never read")}
+		r.Body = c
+		st.SetBody(body)
+		h := verify.Middleware(sc)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		assert.Equal(t, http.StatusOK, w.Code)
+		assert.Zero(t, c.n, "the body is not read again")
+	})
+	t.Run("a copy of the bound request", func(t *testing.T) {
+		r, st := bind(signed(t, sc, body))
+		r = r.WithContext(r.Context())
+		var seen *http.Request
+		h := verify.Middleware(sc)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r }))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.NotSame(t, r, seen, "not bound: next gets a copy")
+		_, ok := st.Body()
+		assert.False(t, ok, "the State is left alone")
+		again, err := io.ReadAll(seen.Body)
+		require.NoError(t, err)
+		assert.Equal(t, body, again)
+	})
+}

@@ -3,6 +3,10 @@
 // the next handler: as a re-readable r.Body and, without a copy, from the request's context.
 // The verify and events middleware share it, so that whichever reads the body first is the only
 // one that does.
+//
+// It also holds the State of a request whose stages are chained by a composer that owns the
+// request (the receiver): the stages record what they found there instead of each deriving a
+// new context and copying the request. See State.
 package rawbody
 
 import (
@@ -12,7 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
+	"sync"
 )
 
 // firstChunk bounds the first allocation for a body whose declared length is larger: a sender
@@ -25,10 +29,26 @@ var ErrRead = errors.New("could not read the request body")
 
 type ctxKey struct{}
 
-// From returns the body a middleware read for this request, without a copy. The caller must not
+// From returns the body a middleware read for the request whose context ctx is, without a
+// copy: the one With handed on, else the one recorded in a State in ctx. The caller must not
 // modify it.
 func From(ctx context.Context) ([]byte, bool) {
-	b, ok := ctx.Value(ctxKey{}).([]byte)
+	if b, ok := ctx.Value(ctxKey{}).([]byte); ok {
+		return b, true
+	}
+	if st := StateFrom(ctx); st != nil && st.hasBody {
+		return st.body, true
+	}
+	return nil, false
+}
+
+// FromRequest returns the body a middleware read for r, without a copy: the one recorded in the
+// State bound to r, else the one With handed on. The caller must not modify it.
+func FromRequest(r *http.Request) ([]byte, bool) {
+	if st := Of(r); st != nil && st.hasBody {
+		return st.body, true
+	}
+	b, ok := r.Context().Value(ctxKey{}).([]byte)
 	return b, ok
 }
 
@@ -42,15 +62,26 @@ func With(r *http.Request, body []byte) *http.Request {
 	return r2
 }
 
+// probeSize is the size of the buffers that ask a body whether it has ended once its declared
+// length has been read, when a zero-length read cannot tell.
+const probeSize = 512
+
+// probes holds the buffers of those reads. A probe buffer is copied from, never handed on.
+var probes = sync.Pool{New: func() any { return new([probeSize]byte) }}
+
 // Read reads r.Body whole, at most limit bytes. A body larger than limit, whether declared by
 // Content-Length or found while reading, returns an *http.MaxBytesError, and no more than
 // limit+1 bytes are read; other failures wrap ErrRead. A nil body reads as empty.
 //
 // The first allocation is the declared length when it is at most 32 KiB, else 32 KiB (512 bytes
-// when the length is unknown), and the buffer grows only as bytes arrive. A body whose length
-// was declared and sent in full is read into one allocation of exactly that size: when the
-// buffer is full, a zero-length read asks the body whether it has ended (net/http's request
-// bodies, bytes.Reader and strings.Reader all say so) before a larger buffer is made.
+// when the length is unknown), and the buffer grows only as bytes arrive: it doubles, but not
+// past the declared length, so a body sent as declared ends in a buffer of exactly its size.
+// A body of at most 32 KiB whose length was declared and sent in full is read into one
+// allocation of exactly that size, from any reader: when the buffer is full, a zero-length read
+// asks the body whether it has ended (net/http's request bodies, bytes.Reader and
+// strings.Reader say so), and when it cannot tell (http.MaxBytesReader answers a zero-length
+// read with 0, nil), a read into a pooled buffer does, so no larger buffer is made for a body
+// that has ended.
 func Read(r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
@@ -58,9 +89,10 @@ func Read(r *http.Request, limit int64) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return []byte{}, nil
 	}
+	declared := r.ContentLength // > 0 when known; 0 or -1 when not
 	size := int64(512)
-	if r.ContentLength > 0 {
-		size = min(r.ContentLength, firstChunk)
+	if declared > 0 {
+		size = min(declared, firstChunk)
 	}
 	buf := make([]byte, 0, size)
 	for {
@@ -70,12 +102,17 @@ func Read(r *http.Request, limit int64) ([]byte, error) {
 			if _, err := r.Body.Read(buf[len(buf):]); err != nil {
 				return finish(buf, err)
 			}
-			// Double, but not past one byte over the limit.
-			grow := int64(max(len(buf), 512))
-			if room := limit - int64(len(buf)); room < grow {
-				grow = room + 1
+			if int64(len(buf)) == declared {
+				// All the declared bytes are in: ask again with room for data, in a pooled
+				// buffer, before making a larger one for a body that has most likely ended.
+				more, done, err := probe(r.Body, buf, limit)
+				if done {
+					return more, err
+				}
+				buf = more
+				continue
 			}
-			buf = slices.Grow(buf, int(grow))
+			buf = grow(buf, growth(len(buf), declared, limit))
 		}
 		// Read at most one byte past the limit: enough to tell that the body is too large.
 		window := cap(buf) - len(buf)
@@ -91,6 +128,57 @@ func Read(r *http.Request, limit int64) ([]byte, error) {
 			return finish(buf, err)
 		}
 	}
+}
+
+// probe reads from body into a pooled buffer once buf, which is full, holds the declared
+// length. done is true when the body ended (or failed), with Read's result in more and err;
+// otherwise more is buf grown with what the probe read.
+func probe(body io.Reader, buf []byte, limit int64) (more []byte, done bool, err error) {
+	p := probes.Get().(*[probeSize]byte)
+	defer probes.Put(p)
+	window := probeSize
+	if room := limit - int64(len(buf)); room < int64(window) {
+		window = int(room) + 1
+	}
+	n, err := body.Read(p[:window])
+	if n == 0 {
+		if err != nil {
+			more, err = finish(buf, err)
+			return more, true, err
+		}
+		return buf, false, nil // nothing yet: the next round asks again
+	}
+	if int64(len(buf)+n) > limit {
+		return nil, true, &http.MaxBytesError{Limit: limit}
+	}
+	// The sender sent more than it declared: grow as for a body of unknown length.
+	buf = grow(buf, max(growth(len(buf), -1, limit), n))
+	buf = append(buf, p[:n]...)
+	if err != nil {
+		more, err = finish(buf, err)
+		return more, true, err
+	}
+	return buf, false, nil
+}
+
+// growth is how many bytes to add to a full buffer of n bytes: double, at least 512, but not
+// past the declared length when more is declared, nor past one byte over the limit.
+func growth(n int, declared, limit int64) int {
+	grow := int64(max(n, 512))
+	if declared > int64(n) && declared-int64(n) < grow {
+		grow = declared - int64(n)
+	}
+	if room := limit - int64(n); room < grow {
+		grow = room + 1
+	}
+	return int(grow)
+}
+
+// grow returns buf with room for exactly n more bytes.
+func grow(buf []byte, n int) []byte {
+	grown := make([]byte, len(buf), len(buf)+n)
+	copy(grown, buf)
+	return grown
 }
 
 // finish turns the error that ended a read into Read's result.
