@@ -40,9 +40,8 @@
 // every digit where the type is [ID] or [Value]. Every type keeps its encoding/json
 // UnmarshalJSON method too, so decoding Envelope.Raw with encoding/json gives the same values.
 //
-// A provider that can find a delivery's idempotency key by a cheap scan of its top-level
-// members ([ScanObject]) implements [KeyScanner]: the receiver then answers a duplicate of a
-// handled event before decoding its body.
+// Every provider package can also find a delivery's idempotency key by a cheap scan of its
+// top-level members ([ScanObject]), without decoding it: it implements [KeyScanner].
 //
 // Every type here is a plain value, safe to share between goroutines once decoded; a Registry is
 // read-only once its package is initialised.

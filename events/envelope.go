@@ -68,9 +68,10 @@ type Provider interface {
 }
 
 // KeyScanner is implemented by a Provider that can find a delivery's idempotency key without
-// decoding the body, by a cheap scan of its top-level members. A receiver asks its store about
-// the key before decoding, so that a duplicate of a handled event is answered without paying
-// for the decode.
+// decoding the body, by a cheap scan of its top-level members: to look a key up (a store, a
+// log) for a fraction of a decode. A scan cannot tell whether the rest of the body decodes, so
+// it must not decide a delivery's answer by itself: package receiver claims early only on keys
+// from a header or from bytes it has already decoded.
 type KeyScanner interface {
 	// ScanKey returns the key Decode would put in Envelope.IdempotencyKey for body, and true;
 	// or false when a scan cannot tell for certain (the body is not well-formed JSON, the
