@@ -168,7 +168,7 @@ func decodeError(err error, v any, base int) error {
 	if sem.GoType == nil {
 		return fmt.Errorf("%w: %w", ErrShape, err)
 	}
-	return &FieldError{Path: path(), JSONType: kindName(sem.JSONKind), Want: sem.GoType.String()}
+	return &FieldError{Path: path(), JSONType: KindName(sem.JSONKind), Want: sem.GoType.String()}
 }
 
 // v1Path is the JSON path of the field of an encoding/json type error: its Field, with the
@@ -227,8 +227,10 @@ func syntaxMessage(e *jsontext.SyntacticError) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// kindName names a JSON kind as FieldError.JSONType does.
-func kindName(k jsontext.Kind) string {
+// KindName names a JSON kind as FieldError.JSONType does: "object", "array", "string",
+// "number", "boolean" or "null" ("value" for the zero Kind), for a provider that builds a
+// *FieldError from what its decoder read.
+func KindName(k jsontext.Kind) string {
 	switch k {
 	case '{':
 		return "object"

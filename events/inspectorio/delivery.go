@@ -122,7 +122,7 @@ func (d *delivery) setPresent(bit uint8, k jsontext.Kind) {
 func (d *delivery) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		if err == nil {
-			err = &events.FieldError{JSONType: kindName(tok.Kind()), Want: "inspectorio.Report"}
+			err = &events.FieldError{JSONType: events.KindName(tok.Kind()), Want: "inspectorio.Report"}
 		}
 		return err
 	}
@@ -272,7 +272,7 @@ func skipWrongType(dec *jsontext.Decoder, k jsontext.Kind, fieldErr *error, path
 		return err
 	}
 	if *fieldErr == nil {
-		*fieldErr = &events.FieldError{Path: path, JSONType: kindName(k), Want: want}
+		*fieldErr = &events.FieldError{Path: path, JSONType: events.KindName(k), Want: want}
 	}
 	return nil
 }
@@ -294,23 +294,4 @@ func memberName(raw jsontext.Value) []byte {
 // folds "ſ" with "s" and the Kelvin sign with "k").
 func matches(name, want []byte) bool {
 	return string(name) == string(want) || bytes.EqualFold(name, want)
-}
-
-// kindName names a JSON kind as events.FieldError.JSONType does.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "value"
 }

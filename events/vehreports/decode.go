@@ -293,7 +293,7 @@ func (h *head) eventType() (string, error) {
 		kind jsontext.Kind
 	}{{"type", h.typ.kind}, {"event", h.event.kind}} {
 		if m.kind != 0 && m.kind != '"' {
-			return "", &events.FieldError{Path: m.name, JSONType: kindName(m.kind), Want: "string"}
+			return "", &events.FieldError{Path: m.name, JSONType: events.KindName(m.kind), Want: "string"}
 		}
 	}
 	return "", fmt.Errorf("%w: type and event are missing or empty", events.ErrNoType)
@@ -311,7 +311,7 @@ func (h *head) envelope(body []byte) (*events.Envelope, error) {
 	switch h.idKind {
 	case 0, '"', '0':
 	default:
-		return nil, fmt.Errorf("vehreports: %w", &events.FieldError{Path: "id", JSONType: kindName(h.idKind), Want: idType.String()})
+		return nil, fmt.Errorf("vehreports: %w", &events.FieldError{Path: "id", JSONType: events.KindName(h.idKind), Want: idType.String()})
 	}
 
 	env := &events.Envelope{
@@ -342,25 +342,6 @@ func (h *head) envelope(body []byte) (*events.Envelope, error) {
 		return env, fmt.Errorf("vehreports: %w", err)
 	}
 	return env, nil
-}
-
-// kindName names a JSON kind as events.FieldError.JSONType does.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "value"
 }
 
 // firstTime returns the first time that was sent (not missing, null or empty).
