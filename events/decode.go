@@ -157,7 +157,7 @@ func decodeError(err error, v any, base int) error {
 	var typeErr *stdjson.UnmarshalTypeError
 	if errors.As(sem.Err, &typeErr) {
 		fe := &FieldError{Path: path(), JSONType: jsonType(typeErr.Value)}
-		if inner := v1Path(typeErr); inner != "" {
+		if inner := typeErr.Field; inner != "" {
 			fe.Path = strings.TrimPrefix(fe.Path+"."+inner, ".")
 		}
 		if typeErr.Type != nil {
@@ -169,12 +169,6 @@ func decodeError(err error, v any, base int) error {
 		return fmt.Errorf("%w: %w", ErrShape, err)
 	}
 	return &FieldError{Path: path(), JSONType: KindName(sem.JSONKind), Want: sem.GoType.String()}
-}
-
-// v1Path is the JSON path of the field of an encoding/json type error: its Field, with the
-// names of embedded structs left out when Struct names the type it was found in.
-func v1Path(e *stdjson.UnmarshalTypeError) string {
-	return e.Field
 }
 
 // jsonType names a JSON type from the Value of a json.UnmarshalTypeError, which may carry the
@@ -382,25 +376,60 @@ func ScanObject(body []byte, f func(name string, value jsontext.Value) bool) boo
 	if checkObjectStart(body) != nil || !jsontext.Value(body).IsValid(validOptions) {
 		return false
 	}
-	// body is one valid object: walk its members without a decoder.
-	i := skipSpace(body, 0) + 1 // past '{'
-	for {
-		i = skipSpace(body, i)
-		if body[i] == '}' {
+	return EachMember(body, f)
+}
+
+// EachMember calls f with the name and the raw value of each member of obj, in order, until f
+// returns false. obj must be one valid JSON object, such as a value ScanObject or a decoder
+// handed out, or a member of one: EachMember walks its bytes without checking them again. A
+// name is unescaped, as a decoder reads it. EachMember reports whether f never returned false;
+// it reports false, too, for a value that is not an object.
+func EachMember(obj jsontext.Value, f func(name string, value jsontext.Value) bool) bool {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return false
+	}
+	for i++; ; {
+		i = skipSpace(obj, i)
+		if obj[i] == '}' {
 			return true
 		}
-		if body[i] == ',' {
-			i = skipSpace(body, i+1)
+		if obj[i] == ',' {
+			i = skipSpace(obj, i+1)
 		}
-		end := stringEnd(body, i)
-		name, err := unquote(body[i:end])
+		end := stringEnd(obj, i)
+		name, err := unquote(obj[i:end])
 		if err != nil {
 			return false
 		}
-		i = skipSpace(body, end)
-		i = skipSpace(body, i+1) // past ':'
-		end = valueEnd(body, i)
-		if !f(name, jsontext.Value(body[i:end])) {
+		i = skipSpace(obj, end)
+		i = skipSpace(obj, i+1) // past ':'
+		end = valueEnd(obj, i)
+		if !f(name, obj[i:end]) {
+			return false
+		}
+		i = end
+	}
+}
+
+// EachElement calls f with the raw value of each element of arr, in order, until f returns
+// false. arr must be one valid JSON array, as for EachMember. It reports whether f never
+// returned false; it reports false, too, for a value that is not an array.
+func EachElement(arr jsontext.Value, f func(value jsontext.Value) bool) bool {
+	i := skipSpace(arr, 0)
+	if i >= len(arr) || arr[i] != '[' {
+		return false
+	}
+	for i++; ; {
+		i = skipSpace(arr, i)
+		if arr[i] == ']' {
+			return true
+		}
+		if arr[i] == ',' {
+			i = skipSpace(arr, i+1)
+		}
+		end := valueEnd(arr, i)
+		if !f(arr[i:end]) {
 			return false
 		}
 		i = end

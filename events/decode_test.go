@@ -454,3 +454,28 @@ func TestNestedFieldErrorPath(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "outer.p.inner", fe.Path, "relative to the value read")
 }
+
+func TestEachMemberAndElement(t *testing.T) {
+	obj := jsontext.Value(` { "a\u0062" : [1, "x,]", {"c":"}"} ,null] , "d":{} } `)
+	var names []string
+	var values []string
+	require.True(t, events.EachMember(obj, func(name string, v jsontext.Value) bool {
+		names = append(names, name)
+		values = append(values, string(v))
+		return true
+	}))
+	assert.Equal(t, []string{"ab", "d"}, names)
+	assert.Equal(t, []string{`[1, "x,]", {"c":"}"} ,null]`, `{}`}, values)
+
+	var elems []string
+	require.True(t, events.EachElement(jsontext.Value(values[0]), func(v jsontext.Value) bool {
+		elems = append(elems, string(v))
+		return true
+	}))
+	assert.Equal(t, []string{`1`, `"x,]"`, `{"c":"}"}`, `null`}, elems)
+
+	assert.False(t, events.EachMember(jsontext.Value(`[1]`), func(string, jsontext.Value) bool { return true }), "not an object")
+	assert.False(t, events.EachElement(jsontext.Value(`{}`), func(jsontext.Value) bool { return true }), "not an array")
+	assert.False(t, events.EachElement(jsontext.Value(`[1,2]`), func(jsontext.Value) bool { return false }), "stopped")
+	assert.True(t, events.EachElement(jsontext.Value(`[ ]`), func(jsontext.Value) bool { return false }), "empty")
+}

@@ -65,6 +65,7 @@ func TestScanKeyFinds(t *testing.T) {
 		"unknown type":            `{"webhook_id": "w", "event": {"date_triggered": "t", "event_types": ["TRIGGER_EVENT_TRAINING_COURSE_COMPLETED"]}, "resource": {"id": "c"}}`,
 		"missing required field":  `{"version": "1.0.0", "event": {"date_triggered": "t", "event_types": ["audit_started"]}, "data": {"media_id": "m"}}`,
 		"data not an object":      `{"webhook_id": "w", "event": {"date_triggered": "t", "event_types": ["TRIGGER_EVENT_X"]}, "resource": {"id": "r"}, "data": [1]}`,
+		"escaped names":           `{"webhook_id": "w", "event": {"date_triggered": "t", "\u0065vent_types": ["TRIGGER_EVENT_X"]}, "resource": {"\u0069d": "r"}}`,
 		"escapes elsewhere":       `{"webhook_id": "w\n", "event": {"date_triggered": "t", "event_types": ["TRIGGER_EVENT_X"], "triggered_by": {"name": "\u00e9"}}, "resource": {"id": "r"}, "data": {"note": "\"q\""}, "x\u0041": 1}`,
 	}
 	for name, b := range tests {
@@ -104,7 +105,6 @@ func TestScanKeyGivesUp(t *testing.T) {
 		"escaped resource id":         `{"webhook_id": "w", ` + ev + `, "resource": {"id": "r\u0031"}}`,
 		"escaped event type":          `{"webhook_id": "w", "event": {"date_triggered": "t", "event_types": ["TRIGGER_EVENT_\u0058"]}, "resource": {"id": "r"}}`,
 		"escaped date":                `{"webhook_id": "w", "event": {"date_triggered": "2024\u002d01", "event_types": ["TRIGGER_EVENT_X"]}, "resource": {"id": "r"}}`,
-		"escaped name":                `{"webhook_id": "w", ` + ev + `, "resource": {"\u0069d": "r"}}`,
 		"resource id an object":       `{"webhook_id": "w", ` + ev + `, "resource": {"id": {}}}`,
 		"resource an array":           `{"webhook_id": "w", ` + ev + `, "resource": ["r"]}`,
 		"audit id an object":          `{"version": "1.0.0", ` + ev + `, "data": {"audit": {"audit_id": {"id": "a"}}}}`,
