@@ -1,6 +1,7 @@
 package events
 
 import (
+	"reflect"
 	"slices"
 )
 
@@ -65,6 +66,15 @@ type Provider interface {
 	// conformance suite (events/eventstest) checks each has a fixture, and command-line tools
 	// list them from it.
 	EventTypes() []string
+}
+
+// PayloadTyper is implemented by a Provider that can say which Go type each of its event types
+// decodes to, as every provider package of this module does: for documentation and tools, such
+// as the inspecthook command's "events" listing.
+type PayloadTyper interface {
+	// PayloadType returns the type the payload of eventType decodes to (Envelope.Payload is a
+	// pointer to it), or nil for an event type the provider does not know.
+	PayloadType(eventType string) reflect.Type
 }
 
 // KeyScanner is implemented by a Provider that can find a delivery's idempotency key without

@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -50,7 +51,7 @@ func Register[T any](r *Registry, name string) Event[T] {
 		panic(fmt.Sprintf("events: Register: event type %q registered twice", name))
 	}
 	r.names = slices.Insert(r.names, i, name)
-	r.byName[name] = payloadDecoder{bytes: decodePayload[T], from: decodePayloadFrom[T]}
+	r.byName[name] = payloadDecoder{bytes: decodePayload[T], from: decodePayloadFrom[T], typ: reflect.TypeFor[T]()}
 	return Event[T]{provider: r.provider, name: name}
 }
 
@@ -86,6 +87,7 @@ func decodePayloadFrom[T any](dec *jsontext.Decoder) (any, error) {
 type payloadDecoder struct {
 	bytes func(data []byte) (any, error)
 	from  func(dec *jsontext.Decoder) (any, error)
+	typ   reflect.Type
 }
 
 // Provider returns the provider's name.
@@ -99,6 +101,13 @@ func (r *Registry) Has(name string) bool {
 
 // Names returns the routed event types, sorted: what a provider's EventTypes returns.
 func (r *Registry) Names() []string { return slices.Clone(r.names) }
+
+// PayloadType returns the type event type name was registered with, such as
+// record360.Inspection for "inspection.created" (a payload decodes to a pointer to it), or nil
+// for a type the table does not route.
+func (r *Registry) PayloadType(name string) reflect.Type {
+	return r.byName[name].typ
+}
 
 // Decode decodes data as the payload of event type name, a pointer to the type the event was
 // registered with. For a type the table does not route it returns (nil, nil). An error is what

@@ -97,7 +97,7 @@ func newEarlyEnv(t *testing.T, p events.Provider, cfg receiver.Config) *earlyEnv
 	}
 	cfg.Verifier = bearer(t)
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	cfg.Observer = func(o receiver.Outcome) { e.mu.Lock(); e.outs = append(e.outs, o); e.mu.Unlock() }
+	cfg.Observer = func(_ context.Context, o receiver.Outcome) { e.mu.Lock(); e.outs = append(e.outs, o); e.mu.Unlock() }
 	cfg.OnError = func(_ context.Context, _ receiver.Delivery, err error) {
 		e.mu.Lock()
 		e.errs = append(e.errs, err)

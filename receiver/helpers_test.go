@@ -61,7 +61,7 @@ func newEnv(t testing.TB, cfg receiver.Config) *env {
 		cfg.Now = e.clock.Now
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg.Observer = func(o receiver.Outcome) { e.mu.Lock(); e.outs = append(e.outs, o); e.mu.Unlock() }
+	cfg.Observer = func(_ context.Context, o receiver.Outcome) { e.mu.Lock(); e.outs = append(e.outs, o); e.mu.Unlock() }
 	cfg.OnError = func(_ context.Context, _ receiver.Delivery, err error) {
 		e.mu.Lock()
 		e.errs = append(e.errs, err)

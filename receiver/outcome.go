@@ -74,6 +74,6 @@ func (rx *Receiver) report(r *http.Request, o *Outcome) {
 		rx.log.LogAttrs(ctx, level, "webhook delivery", attrs...)
 	}
 	if rx.cfg.Observer != nil {
-		rx.cfg.Observer(*o)
+		rx.cfg.Observer(ctx, *o)
 	}
 }

@@ -77,9 +77,11 @@ type Config struct {
 	// could not decide.
 	OnError func(ctx context.Context, d Delivery, err error)
 
-	// Observer is called once per request, after the response is written, with its outcome:
-	// for metrics, tracing or logging of your own.
-	Observer func(Outcome)
+	// Observer is called once per request, after the response is written, with the request's
+	// context as the Receiver was given it and the request's outcome: for metrics, tracing or
+	// logging of your own. The context carries whatever middleware in front of the Receiver put
+	// there, such as a span or a per-request record.
+	Observer func(ctx context.Context, o Outcome)
 
 	// Inbox, when set, turns on the asynchronous mode: a delivery that passes validation is
 	// stored in the Inbox and answered 200 at once ("ok: queued"; "ok: already received" for a

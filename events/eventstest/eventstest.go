@@ -69,7 +69,8 @@ func Body(tb testing.TB, f inspecthook.Fixture) []byte {
 // does not list; every "bad" fixture fails with its named sentinel and no other (with
 // ErrInvalid, the envelope comes back too), and neither its events.Message nor its error text
 // quotes the body; Decode leaves its input as it was; and decoding every fixture from several
-// goroutines at once gives the same results. It returns the envelopes of the fixtures that
+// goroutines at once gives the same results. When p is an events.PayloadTyper, its PayloadType
+// names the type each known event decodes to, and nil for unknown ones. It returns the envelopes of the fixtures that
 // decoded, by file, for further checks.
 func Corpus(t *testing.T, p events.Provider, fixtures []inspecthook.Fixture) map[string]*events.Envelope {
 	t.Helper()
@@ -127,9 +128,17 @@ func Corpus(t *testing.T, p events.Provider, fixtures []inspecthook.Fixture) map
 					t.Errorf("%s decoded to %v here and %v in another fixture", env.Type, pt, prev)
 				}
 				payloadTypes[env.Type] = pt
+				if pt2, ok := p.(events.PayloadTyper); ok {
+					if want := pt2.PayloadType(env.Type); want == nil || reflect.PointerTo(want) != pt {
+						t.Errorf("PayloadType(%q) is %v; the payload decoded is %v", env.Type, want, pt)
+					}
+				}
 			case inspecthook.KindUnknown:
 				if env.Known() || slices.Contains(types, env.Type) {
 					t.Errorf("unknown fixture decoded as known %s with %T", env.Type, env.Payload)
+				}
+				if pt2, ok := p.(events.PayloadTyper); ok && pt2.PayloadType(env.Type) != nil {
+					t.Errorf("PayloadType(%q) is %v for an unknown event type", env.Type, pt2.PayloadType(env.Type))
 				}
 			default:
 				t.Errorf("unknown kind %q", f.Kind)

@@ -2,6 +2,7 @@ package inspectorio
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -22,6 +23,10 @@ func (provider) Name() string { return Name }
 
 // EventTypes returns the eventCodes this package declares an event for, sorted.
 func (provider) EventTypes() []string { return registry.Names() }
+
+// PayloadType returns the type eventType's payload decodes to, or nil for a type this package
+// does not know; it implements events.PayloadTyper.
+func (provider) PayloadType(eventType string) reflect.Type { return registry.PayloadType(eventType) }
 
 // sight is the part of a delivery every event carries, whatever its eventCode: what is
 // validated when the eventCode is of no event of this package.

@@ -1,6 +1,10 @@
 package record360
 
-import "github.com/inspecthook/inspecthook/events"
+import (
+	"reflect"
+
+	"github.com/inspecthook/inspecthook/events"
+)
 
 // Name is the provider's name, as in events.Envelope.Provider and in idempotency keys.
 const Name = "record360"
@@ -54,6 +58,10 @@ func (provider) Name() string { return Name }
 
 // EventTypes lists the names of the events above, sorted.
 func (provider) EventTypes() []string { return registry.Names() }
+
+// PayloadType returns the type eventType's payload decodes to, or nil for a type this package
+// does not know; it implements events.PayloadTyper.
+func (provider) PayloadType(eventType string) reflect.Type { return registry.PayloadType(eventType) }
 
 // Decode is described in the package documentation.
 func (provider) Decode(body []byte) (*events.Envelope, error) { return decode(body) }

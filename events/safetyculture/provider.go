@@ -3,6 +3,7 @@ package safetyculture
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -37,6 +38,10 @@ func (provider) Name() string { return Name }
 
 // EventTypes returns the trigger events this package declares an event for, sorted.
 func (provider) EventTypes() []string { return registry.Names() }
+
+// PayloadType returns the type eventType's payload decodes to, or nil for a type this package
+// does not know; it implements events.PayloadTyper.
+func (provider) PayloadType(eventType string) reflect.Type { return registry.PayloadType(eventType) }
 
 // head is what Decode reads of a body to route it, in one pass or in two: enough to tell the
 // format, the event types and the fields of the idempotency key. It is a view of the body apart

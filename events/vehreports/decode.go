@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -29,6 +30,10 @@ func (provider) Name() string { return Name }
 
 // EventTypes returns the event types this package declares an event for, sorted.
 func (provider) EventTypes() []string { return registry.Names() }
+
+// PayloadType returns the type eventType's payload decodes to, or nil for a type this package
+// does not know; it implements events.PayloadTyper.
+func (provider) PayloadType(eventType string) reflect.Type { return registry.PayloadType(eventType) }
 
 // envelope is what every delivery must carry, whatever its event.
 type envelope struct {

@@ -186,7 +186,7 @@ func newReceiver(auth *verify.HMAC, o options, c *counts) (*receiver.Receiver, e
 		Limiter:              lim,
 		IdempotencyKeyHeader: o.keyHeader,
 		Logger:               logger,
-		Observer:             func(out receiver.Outcome) { c.add(out.Status, out.Duplicate) },
+		Observer:             func(_ context.Context, out receiver.Outcome) { c.add(out.Status, out.Duplicate) },
 	})
 	if err != nil {
 		return nil, err
