@@ -246,8 +246,8 @@ func (f *authFlags) verifier(p providerInfo, now func() time.Time) (verify.Verif
 }
 
 // signer builds the signer that sets on a request what p would send, from the flags; the first
-// secret signs.
-func (f *authFlags) signer(p providerInfo) (verify.Signer, error) {
+// secret signs. now, when not nil, is the clock of signed timestamps and tokens.
+func (f *authFlags) signer(p providerInfo, now func() time.Time) (verify.Signer, error) {
 	scheme, err := f.schemeFor(p)
 	if err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ func (f *authFlags) signer(p providerInfo) (verify.Signer, error) {
 	var s verify.Signer
 	switch scheme {
 	case schemeJWT:
-		cfg := verify.JWTSignerConfig{Algorithm: strings.ToUpper(f.jwtAlgorithm)}
+		cfg := verify.JWTSignerConfig{Algorithm: strings.ToUpper(f.jwtAlgorithm), Now: now}
 		if isHS(f.jwtAlgorithm) {
 			cfg.Secret = []byte(secrets[0])
 		} else {
@@ -279,7 +279,7 @@ func (f *authFlags) signer(p providerInfo) (verify.Signer, error) {
 		saved := f.secrets
 		f.secrets = secrets
 		var v verify.Verifier
-		v, err = f.verifier(p, nil)
+		v, err = f.verifier(p, now)
 		f.secrets = saved
 		if err != nil {
 			return nil, err

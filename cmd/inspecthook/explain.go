@@ -16,10 +16,10 @@ import (
 // carry neither.
 func reason(status int, err error) string {
 	switch {
-	case err == nil && status == http.StatusMethodNotAllowed:
-		return "not a POST request"
-	case err == nil && status == http.StatusUnsupportedMediaType:
-		return "the content type is not JSON"
+	case status == http.StatusMethodNotAllowed:
+		return "not a POST request" + aside(err)
+	case status == http.StatusUnsupportedMediaType:
+		return "the content type is not JSON" + aside(err)
 	case err == nil:
 		return ""
 	case errors.Is(err, verify.ErrMissing):
@@ -27,8 +27,11 @@ func reason(status int, err error) string {
 	case errors.Is(err, verify.ErrMalformed):
 		return "credentials malformed: " + detail(err, verify.ErrMalformed)
 	case errors.Is(err, verify.ErrInvalid):
-		return "signature or credentials do not match (" + detail(err, verify.ErrInvalid) +
-			"): a wrong secret, or a body changed on the way"
+		d := detail(err, verify.ErrInvalid)
+		if strings.Contains(strings.ToLower(d), "signature") {
+			return "signature does not match (" + d + "): a wrong secret, or a body changed on the way"
+		}
+		return "credentials do not match (" + d + "): a wrong secret or credential"
 	case errors.Is(err, verify.ErrTooOld):
 		return "timestamp too old: " + detail(err, verify.ErrTooOld)
 	case errors.Is(err, verify.ErrTooNew):
@@ -50,6 +53,14 @@ func reason(status int, err error) string {
 		return events.Message(err)
 	}
 	return err.Error()
+}
+
+// aside is err's text in parentheses after a space, or nothing for a nil err.
+func aside(err error) string {
+	if err == nil {
+		return ""
+	}
+	return " (" + err.Error() + ")"
 }
 
 // detail is what err says beyond its sentinel: "no X-Signature header" of

@@ -91,7 +91,7 @@ printed. Exit status: 0 success, 1 failure, 2 usage error.`,
 		Example: `  # see what a provider sends, in one terminal
   INSPECTHOOK_SECRET=s3cret inspecthook listen --provider safetyculture
   # make it send an event, in another
-  INSPECTHOOK_SECRET=s3cret inspecthook trigger safetyculture inspection.completed --url http://127.0.0.1:8080/`,
+  INSPECTHOOK_SECRET=s3cret inspecthook trigger safetyculture TRIGGER_EVENT_INSPECTION_COMPLETED --url http://127.0.0.1:8080/`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Args rejects an unknown command as a usage error (cobra would not mark it).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -56,6 +57,7 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"waitlisten": cmdWaitListen,
 	"app":        cmdApp,
 	"fixture":    cmdFixture,
+	"exits":      cmdExits,
 }
 
 // scriptSetups run at the start of every script, after the common setup.
@@ -71,6 +73,7 @@ var scriptSetups []func(env *testscript.Env) error
 //	app headers NAME N FILE     write its method, path and headers, one "Name: value" a line, sorted
 //	app count NAME N            check NAME received N requests
 //	fixture PROVIDER FILE OUT   write the embedded fixture PROVIDER/FILE to OUT
+//	exits STATUS PROG ARGS...   run PROG as exec does and check its exit status is STATUS
 //
 // The condition [postgres] holds when PostgreSQL answers at $PG_URL; when it does not and CI is
 // "true", the script fails instead of being skipped.
@@ -277,3 +280,28 @@ func cmdFixture(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("no fixture %s/%s", args[0], args[1])
 }
 
+// cmdExits runs a program as exec does (with the stdin of a preceding stdin command, its
+// output kept for stdout and stderr) and checks its exit status:
+//
+//	exits STATUS PROGRAM [ARGS...]
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits STATUS PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exit status %q: %v", args[0], err)
+	}
+	got := 0
+	var ee *exec.ExitError
+	switch err := ts.Exec(args[1], args[2:]...); {
+	case err == nil:
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	default:
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
