@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"path"
 )
 
@@ -58,6 +59,19 @@ type Fixture struct {
 
 // Body returns the fixture's bytes.
 func (f Fixture) Body() ([]byte, error) { return fs.ReadFile(Fixtures(), f.File) }
+
+// WantStatus is the status a receiver built with this module answers the fixture with when it is
+// authentic and new: 200 for events, variants and unknown events; 422 for a bad body missing a
+// required field; 400 for any other bad body.
+func (f Fixture) WantStatus() int {
+	switch {
+	case f.Kind != KindBad:
+		return http.StatusOK
+	case f.Error == "ErrInvalid":
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusBadRequest
+}
 
 // LoadFixtures reads the index of one provider's fixtures.
 func LoadFixtures(provider string) ([]Fixture, error) {

@@ -63,16 +63,8 @@ func FixtureNames(tb testing.TB, provider string) []string {
 
 // WantStatus is the status a receiver answers a fixture with when it is authentic and new: 200
 // for events, variants and unknown events; 422 for a bad body missing a required field; 400 for
-// any other bad body.
-func WantStatus(f inspecthook.Fixture) int {
-	switch {
-	case f.Kind != inspecthook.KindBad:
-		return http.StatusOK
-	case f.Error == "ErrInvalid":
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusBadRequest
-}
+// any other bad body. It is f.WantStatus().
+func WantStatus(f inspecthook.Fixture) int { return f.WantStatus() }
 
 // NewRequest returns the POST a provider would send to target (a path such as
 // "/webhooks/record360", or a URL) with body: JSON content type and the credentials signer sets

@@ -562,7 +562,7 @@ func (l *listenRun) humanLine(o receiver.Outcome, fwd *listenForward) string {
 	if o.IdempotencyKey != "" {
 		parts = append(parts, pal.dim("key="+listenClean(o.IdempotencyKey, listenFieldMax)))
 	}
-	parts = append(parts, pal.dim("("+listenDuration(o.Duration)+")"))
+	parts = append(parts, pal.dim("("+humanDuration(o.Duration)+")"))
 	line := strings.Join(parts, "  ") + "\n"
 	if fwd != nil {
 		var arrow []string
@@ -574,7 +574,7 @@ func (l *listenRun) humanLine(o receiver.Outcome, fwd *listenForward) string {
 				arrow = append(arrow, fwd.body)
 			}
 		}
-		arrow = append(arrow, pal.dim("("+listenDuration(fwd.duration)+")"))
+		arrow = append(arrow, pal.dim("("+humanDuration(fwd.duration)+")"))
 		line += "  -> " + strings.Join(arrow, "  ") + "\n"
 	}
 	return line
@@ -615,13 +615,13 @@ func (l *listenRun) jsonLine(o receiver.Outcome, fwd *listenForward) string {
 		EventID:        o.EventID,
 		IdempotencyKey: o.IdempotencyKey,
 		Duplicate:      o.Duplicate,
-		DurationMS:     listenMillis(o.Duration),
+		DurationMS:     millis(o.Duration),
 	}
 	if listenRejected(o) {
 		v.Reason = listenReason(o)
 	}
 	if fwd != nil {
-		v.Forward = &listenForwardJSON{URL: fwd.url, Status: fwd.status, Body: fwd.body, DurationMS: listenMillis(fwd.duration)}
+		v.Forward = &listenForwardJSON{URL: fwd.url, Status: fwd.status, Body: fwd.body, DurationMS: millis(fwd.duration)}
 		if fwd.err != nil {
 			v.Forward.Error = fwd.err.Error()
 		}
@@ -631,21 +631,6 @@ func (l *listenRun) jsonLine(o receiver.Outcome, fwd *listenForward) string {
 		return fmt.Sprintf("{\"error\":%q}\n", err.Error())
 	}
 	return b.String()
-}
-
-// listenMillis is d in milliseconds, to the microsecond.
-func listenMillis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// listenDuration is d rounded for a person: to the millisecond from a millisecond on, else to
-// the microsecond.
-func listenDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(time.Microsecond).String()
 }
 
 // listenClean makes s safe to print on a terminal on one line: control characters and invalid UTF-8

@@ -259,26 +259,13 @@ func (a *app) trigger(ctx context.Context, o *triggerOptions, args []string) err
 	return a.triggerOnce(ctx, s, deliveries[0], o.asJSON)
 }
 
-// triggerWantStatus is the status a receiver built with the SDK answers fixture f with when it
-// is authentic and new: the rule of webhooktest.WantStatus (which cannot be imported here: it
-// imports testing).
-func triggerWantStatus(f inspecthook.Fixture) int {
-	switch {
-	case f.Kind != inspecthook.KindBad:
-		return http.StatusOK
-	case f.Error == "ErrInvalid":
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusBadRequest
-}
-
 // triggerFixtureDelivery reads fixture f's body.
 func triggerFixtureDelivery(f inspecthook.Fixture) (triggerDelivery, error) {
 	body, err := f.Body()
 	if err != nil {
 		return triggerDelivery{}, err
 	}
-	return triggerDelivery{event: f.Event, fixture: fixtureName(f), kind: f.Kind, body: body, want: triggerWantStatus(f)}, nil
+	return triggerDelivery{event: f.Event, fixture: fixtureName(f), kind: f.Kind, body: body, want: f.WantStatus()}, nil
 }
 
 // triggerAllFixtures reads every fixture of p, in the index's order.
@@ -470,7 +457,7 @@ func (s *triggerSender) send(ctx context.Context, d triggerDelivery) triggerResu
 	resp, err := s.client.Do(req)
 	if err != nil {
 		res.duration = time.Since(start)
-		res.DurationMS = triggerMS(res.duration)
+		res.DurationMS = millis(res.duration)
 		res.Error, res.dialErr = s.describe(err)
 		return res
 	}
@@ -481,7 +468,7 @@ func (s *triggerSender) send(ctx context.Context, d triggerDelivery) triggerResu
 	}
 	resp.Body.Close()
 	res.duration = time.Since(start)
-	res.DurationMS = triggerMS(res.duration)
+	res.DurationMS = millis(res.duration)
 	res.Status = resp.StatusCode
 	res.Body = s.scrub(string(shown))
 	switch {
@@ -539,24 +526,6 @@ func (s *triggerSender) scrub(text string) string {
 	return text
 }
 
-// triggerMS is d in milliseconds, to the microsecond.
-func triggerMS(d time.Duration) float64 {
-	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
-}
-
-// triggerDuration formats a latency for people: 850µs, 4.2ms, 12ms, 1.25s.
-func triggerDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= 10*time.Millisecond:
-		return d.Round(time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(100 * time.Microsecond).String()
-	}
-	return d.Round(time.Microsecond).String()
-}
-
 // statusText is "200 OK", or "---" when no answer came.
 func (r triggerResult) statusText() string {
 	if r.Status == 0 {
@@ -578,7 +547,7 @@ func (a *app) triggerOnce(ctx context.Context, s *triggerSender, d triggerDelive
 	}
 	if !asJSON {
 		pal := a.palette(a.stdout)
-		fmt.Fprintf(a.stdout, "%s  %s %s  %s\n", pal.status(res.Status, res.statusText()), s.provider, d.label(), triggerDuration(res.duration))
+		fmt.Fprintf(a.stdout, "%s  %s %s  %s\n", pal.status(res.Status, res.statusText()), s.provider, d.label(), humanDuration(res.duration))
 		if res.Body != "" {
 			fmt.Fprint(a.stdout, res.Body)
 			if !strings.HasSuffix(res.Body, "\n") {
@@ -633,7 +602,7 @@ func (a *app) triggerAll(ctx context.Context, s *triggerSender, ds []triggerDeli
 				verdict = pal.red(fmt.Sprintf("want %d", d.want))
 				note = "  " + res.firstLine()
 			}
-			dur := triggerDuration(res.duration)
+			dur := humanDuration(res.duration)
 			if note != "" {
 				dur = triggerPadRight(dur, 7)
 			}
@@ -737,14 +706,14 @@ func triggerSummarize(results []triggerResult, total time.Duration) triggerSumma
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		s.LatencyMS = &triggerLatencies{
-			Min: triggerMS(lat[0]),
-			P50: triggerMS(triggerPercentile(lat, 50)),
-			P90: triggerMS(triggerPercentile(lat, 90)),
-			P99: triggerMS(triggerPercentile(lat, 99)),
-			Max: triggerMS(lat[len(lat)-1]),
+			Min: millis(lat[0]),
+			P50: millis(triggerPercentile(lat, 50)),
+			P90: millis(triggerPercentile(lat, 90)),
+			P99: millis(triggerPercentile(lat, 99)),
+			Max: millis(lat[len(lat)-1]),
 		}
 	}
-	s.TotalMS = triggerMS(total)
+	s.TotalMS = millis(total)
 	if total > 0 {
 		s.RequestsPerSecond = math.Round(float64(len(results))/total.Seconds()*10) / 10
 	}
@@ -870,11 +839,11 @@ func (a *app) printTriggerSummary(s triggerSummary, total time.Duration) {
 		fmt.Fprintf(a.stdout, "%6d  %s %s\n", ans.Count, pal.status(ans.Status, status), ans.Body)
 	}
 	if l := s.LatencyMS; l != nil {
-		ms := func(v float64) string { return triggerDuration(time.Duration(v * float64(time.Millisecond))) }
+		ms := func(v float64) string { return humanDuration(time.Duration(v * float64(time.Millisecond))) }
 		fmt.Fprintf(a.stdout, "latency  min %s  p50 %s  p90 %s  p99 %s  max %s\n",
 			ms(l.Min), ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max))
 	}
-	fmt.Fprintf(a.stdout, "total %s, %.1f requests/s\n", triggerDuration(total), s.RequestsPerSecond)
+	fmt.Fprintf(a.stdout, "total %s, %.1f requests/s\n", humanDuration(total), s.RequestsPerSecond)
 }
 
 // triggerIsTerminal reports whether w is a terminal, where a progress bar can be drawn.
