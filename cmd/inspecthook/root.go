@@ -111,7 +111,29 @@ printed. Exit status: 0 success, 1 failure, 2 usage error.`,
 	for _, c := range a.commands() {
 		root.AddCommand(c)
 	}
+	a.completionExamples(root)
 	return root
+}
+
+// completionExamples adds cobra's completion command now, rather than when it runs, to give it
+// and its shells an example each, as every other command has.
+func (a *app) completionExamples(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	examples := map[string]string{
+		"bash":       "  source <(inspecthook completion bash)\n  inspecthook completion bash > /etc/bash_completion.d/inspecthook",
+		"zsh":        "  inspecthook completion zsh > \"${fpath[1]}/_inspecthook\"",
+		"fish":       "  inspecthook completion fish > ~/.config/fish/completions/inspecthook.fish",
+		"powershell": "  inspecthook completion powershell | Out-String | Invoke-Expression",
+	}
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = "  source <(inspecthook completion bash)   # commands, providers, event types and flag values"
+		for _, sh := range c.Commands() {
+			sh.Example = examples[sh.Name()]
+		}
+	}
 }
 
 // extraCommands are the commands added by the other files of the package, each with a
