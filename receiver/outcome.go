@@ -1,6 +1,8 @@
 package receiver
 
 import (
+	"context"
+	"slices"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -19,6 +21,35 @@ type Outcome struct {
 	Duplicate bool  // the event had already been handled: the handler was not called
 	Err       error // why it failed, or the Permanent error it was acknowledged with
 	Duration  time.Duration
+
+	// HandlerDuration is the time the typed handler (or the HandleUnknown one) ran; zero when
+	// none ran.
+	HandlerDuration time.Duration
+
+	// Scheme names the Receiver's authentication scheme as verify.Scheme does ("hmac",
+	// "basic", ...); "" with InsecureSkipVerify.
+	Scheme string
+}
+
+// Observers returns an Observer that calls each of obs in turn, skipping nil ones: for
+// Config.Observer when metrics, traces and a page of deliveries all watch one Receiver.
+func Observers(obs ...func(ctx context.Context, o Outcome)) func(ctx context.Context, o Outcome) {
+	obs = slices.DeleteFunc(slices.Clone(obs), func(f func(context.Context, Outcome)) bool { return f == nil })
+	return func(ctx context.Context, o Outcome) {
+		for _, f := range obs {
+			f(ctx, o)
+		}
+	}
+}
+
+// OnErrors returns an OnError hook that calls each of fs in turn, skipping nil ones.
+func OnErrors(fs ...func(ctx context.Context, d Delivery, err error)) func(ctx context.Context, d Delivery, err error) {
+	fs = slices.DeleteFunc(slices.Clone(fs), func(f func(context.Context, Delivery, error)) bool { return f == nil })
+	return func(ctx context.Context, d Delivery, err error) {
+		for _, f := range fs {
+			f(ctx, d, err)
+		}
+	}
 }
 
 // end records where and how the request ended.

@@ -83,6 +83,13 @@ type Config struct {
 	// there, such as a span or a per-request record.
 	Observer func(ctx context.Context, o Outcome)
 
+	// OnStage, when set, is called as a request enters each stage it reaches, in order, with
+	// the request's context: for a trace with an event per stage. The stages it reports are
+	// StageMethod, StageRateLimit (with a Limiter), StageVerify (reading the body under its cap
+	// and authenticating it; without a Verifier, StageBody), StageDecode (decoding and
+	// validation), StageClaim or StageEnqueue, and StageDispatch as the handler starts.
+	OnStage func(ctx context.Context, s Stage)
+
 	// Inbox, when set, turns on the asynchronous mode: a delivery that passes validation is
 	// stored in the Inbox and answered 200 at once ("ok: queued"; "ok: already received" for a
 	// delivery whose key the Inbox holds), and the Inbox's workers run the handlers later
@@ -120,6 +127,7 @@ type Receiver struct {
 	log       *slog.Logger
 	routes    *Router
 	chain     http.Handler
+	scheme    string // verify.Scheme of the Verifier
 }
 
 func (rx *Receiver) router() *Router { return rx.routes }
@@ -160,7 +168,7 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 	} else {
 		cfg.IdempotencyKeyHeader = ""
 	}
-	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, seen: newSeenBodies()}
+	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, seen: newSeenBodies(), scheme: verify.Scheme(cfg.Verifier)}
 	rx.log = cfg.Logger.With("provider", p.Name())
 	if cfg.Store == nil && cfg.Inbox == nil {
 		store, err := idempotency.NewMemory(idempotency.MemoryConfig{Now: cfg.Now})
@@ -185,17 +193,23 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 // request's Outcome.
 func (rx *Receiver) compose() http.Handler {
 	cfg := rx.cfg
-	var h http.Handler = rx.routes
+	h := rx.entering(StageDispatch, rx.routes)
 	if cfg.Inbox != nil {
-		h = http.HandlerFunc(rx.enqueue)
+		h = rx.entering(StageEnqueue, http.HandlerFunc(rx.enqueue))
 	} else {
-		h = rx.claim(h)
+		h = rx.entering(StageClaim, rx.claim(h))
 	}
 	h = rx.describe(h)
 	h = events.Middleware(rx.provider,
 		events.WithMaxBodyBytes(cfg.MaxBodyBytes),
 		events.WithOnReject(rx.decodeRejected),
 	)(h)
+	if cfg.Verifier == nil {
+		// Without a Verifier the decoding middleware reads the body itself.
+		h = rx.entering(StageBody, rx.entering(StageDecode, h))
+	} else {
+		h = rx.entering(StageDecode, h)
+	}
 	if cfg.Inbox == nil {
 		h = rx.claimEarly(h)
 	}
@@ -210,6 +224,7 @@ func (rx *Receiver) compose() http.Handler {
 				outcomeOf(r).end(stage, status, err)
 			}),
 		)(h)
+		h = rx.entering(StageVerify, h)
 	}
 	if cfg.Limiter != nil {
 		h = ratelimit.Middleware(cfg.Limiter, ratelimit.WithOnReject(func(r *http.Request, status int, err error) {
@@ -219,8 +234,22 @@ func (rx *Receiver) compose() http.Handler {
 			}
 			o.end(StageRateLimit, status, err)
 		}))(h)
+		h = rx.entering(StageRateLimit, h)
 	}
-	return requireJSONPost(h)
+	return rx.entering(StageMethod, requireJSONPost(h))
+}
+
+// entering reports to Config.OnStage that a request enters stage s, then runs h; it is h itself
+// when OnStage is not set.
+func (rx *Receiver) entering(s Stage, h http.Handler) http.Handler {
+	onStage := rx.cfg.OnStage
+	if onStage == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		onStage(r.Context(), s)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // claim is the idempotency stage of the synchronous mode, in front of the Router. Its Store
@@ -252,6 +281,7 @@ func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := rx.cfg.Now()
 	rq := &request{rx: rx}
 	rq.out.Delivery = Delivery{Provider: rx.name, ReceivedAt: start}
+	rq.out.Scheme = rx.scheme
 	rq.raw.Ext = rq
 	// The stages get the receiver's own copy of r, bound to the request's State: they record
 	// what they find there, and none copies the request again.

@@ -165,7 +165,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		ctx = context.WithValue(ctx, deliveryKey{}, d)
 	}
+	start := rt.cfg.Now()
 	err := rt.dispatch(ctx, env)
+	if rt.route(env) != nil {
+		o.HandlerDuration = rt.cfg.Now().Sub(start)
+	}
 	switch {
 	case err == nil:
 		o.end(StageComplete, statusOK, nil)

@@ -1,0 +1,33 @@
+package verify
+
+// Scheme names the scheme of v in a few lower-case letters, for metric labels and span
+// attributes: "hmac", "standard_webhooks", "basic", "bearer", "api_key", "jwt", "url_token",
+// "ip_allowlist", "all" or "any" for a combination, and "other" for a Verifier of another
+// package ("" for nil). It never holds a secret.
+func Scheme(v Verifier) string {
+	switch v.(type) {
+	case nil:
+		return ""
+	case *HMAC:
+		return "hmac"
+	case *StandardWebhooks:
+		return "standard_webhooks"
+	case *Basic:
+		return "basic"
+	case *Bearer:
+		return "bearer"
+	case *APIKey:
+		return "api_key"
+	case *JWT:
+		return "jwt"
+	case *URLToken:
+		return "url_token"
+	case *IPAllowlist:
+		return "ip_allowlist"
+	case *AllOf:
+		return "all"
+	case *AnyOf:
+		return "any"
+	}
+	return "other"
+}
