@@ -79,6 +79,9 @@ type Config struct {
 	Logger *slog.Logger
 	// OnError, when set, is called with every failed attempt.
 	OnError func(ctx context.Context, job Job, err error)
+	// OnAttempt, when set, is called after every attempt, successful or not, with what became
+	// of it: for metrics of attempts, handler time and dead letters.
+	OnAttempt func(ctx context.Context, a Attempt)
 }
 
 // Job is one stored delivery, as River holds it.

@@ -25,6 +25,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 	w.ib.mu.RLock()
 	rx := w.ib.receivers[job.Args.Provider]
 	w.ib.mu.RUnlock()
+	start := time.Now()
 	var err error
 	if rx == nil {
 		err = receiver.Permanent(fmt.Errorf("inbox: no receiver registered for provider %q", job.Args.Provider))
@@ -36,6 +37,22 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 			ReceivedAt:     job.Args.ReceivedAt,
 			Attempt:        job.Attempt,
 		})
+	}
+	if f := w.ib.cfg.OnAttempt; f != nil {
+		j := jobOf(job.JobRow)
+		j.State = "running"
+		a := Attempt{Job: j, Err: err, Duration: time.Since(start)}
+		switch {
+		case err == nil:
+			a.Result = AttemptSucceeded
+		case receiver.IsPermanent(err):
+			a.Result = AttemptCancelled
+		case job.Attempt >= job.MaxAttempts:
+			a.Result = AttemptDead
+		default:
+			a.Result = AttemptRetried
+		}
+		f(ctx, a)
 	}
 	if err == nil {
 		return nil
@@ -49,4 +66,20 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 		return river.JobCancel(err)
 	}
 	return err
+}
+
+// The results of an attempt, as Attempt.Result names them.
+const (
+	AttemptSucceeded = "succeeded" // the handler returned nil: the job completed
+	AttemptRetried   = "retried"   // it failed and will run again after a backoff
+	AttemptDead      = "dead"      // it failed its last attempt: a dead letter
+	AttemptCancelled = "cancelled" // it failed with a Permanent error: not retried
+)
+
+// Attempt is what became of one run of a stored delivery, for Config.OnAttempt.
+type Attempt struct {
+	Job      Job           // the job as it was run; Job.Attempt is this attempt's number
+	Result   string        // AttemptSucceeded, AttemptRetried, AttemptDead or AttemptCancelled
+	Err      error         // the handler's error, nil on success
+	Duration time.Duration // how long the attempt took, decoding included
 }

@@ -1,0 +1,82 @@
+package inbox_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/receiver"
+)
+
+// TestStatsAndOnAttempt checks Stats counts jobs by provider and state and finds the oldest
+// waiting one, and OnAttempt sees every attempt with its result, on both drivers.
+func TestStatsAndOnAttempt(t *testing.T) {
+	for _, d := range inboxDrivers {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			var (
+				mu       sync.Mutex
+				attempts []inbox.Attempt
+			)
+			e := newInboxEnv(t, d, inbox.Config{MaxAttempts: 2, OnAttempt: func(_ context.Context, a inbox.Attempt) {
+				mu.Lock()
+				attempts = append(attempts, a)
+				mu.Unlock()
+			}})
+			st, err := e.ib.Stats(t.Context())
+			require.NoError(t, err)
+			assert.Empty(t, st.Counts)
+			assert.True(t, st.OldestWaiting.IsZero())
+
+			e.setBehave(func(_ context.Context, d receiver.Delivery) error {
+				if strings.HasSuffix(d.IdempotencyKey, "fails") {
+					return errors.New("downstream rejects it")
+				}
+				return nil
+			})
+			e.wantQueued(t, "works")
+			e.nextCall(t)
+			e.wantQueued(t, "fails")
+			e.nextCall(t)
+			e.nextCall(t)
+			e.waitState(t, "works", "completed")
+			e.waitState(t, "fails", "discarded")
+
+			st, err = e.ib.Stats(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, []inbox.StateCount{
+				{Provider: "record360", State: "completed", Jobs: 1},
+				{Provider: "record360", State: "discarded", Jobs: 1},
+			}, st.Counts)
+			assert.True(t, st.OldestWaiting.IsZero(), "nothing waits")
+
+			mu.Lock()
+			results := map[string]int{}
+			for _, a := range attempts {
+				results[a.Result]++
+				assert.Positive(t, a.Job.Attempt)
+				assert.GreaterOrEqual(t, a.Duration, time.Duration(0))
+			}
+			mu.Unlock()
+			assert.Equal(t, map[string]int{inbox.AttemptSucceeded: 1, inbox.AttemptRetried: 1, inbox.AttemptDead: 1}, results)
+
+			// A waiting job: stop the workers, store one more, and find it the oldest waiting.
+			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			require.NoError(t, e.ib.Stop(stopCtx))
+			before := time.Now().Add(-time.Second)
+			e.wantQueued(t, "waits")
+			st, err = e.ib.Stats(t.Context())
+			require.NoError(t, err)
+			assert.Contains(t, st.Counts, inbox.StateCount{Provider: "record360", State: "available", Jobs: 1})
+			assert.True(t, st.OldestWaiting.After(before), "oldest waiting %v", st.OldestWaiting)
+		})
+	}
+}
