@@ -119,6 +119,7 @@ func TestOnStageAndOutcomeDetails(t *testing.T) {
 			require.Len(t, outs, 1)
 			require.Equal(t, tt.finished, outs[0].Stage)
 			require.Equal(t, tt.handler, outs[0].HandlerDuration)
+			require.Equal(t, tt.handler > 0, outs[0].Handled)
 			require.Equal(t, "bearer", outs[0].Scheme)
 		})
 	}

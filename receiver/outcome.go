@@ -2,9 +2,9 @@ package receiver
 
 import (
 	"context"
-	"slices"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -22,8 +22,9 @@ type Outcome struct {
 	Err       error // why it failed, or the Permanent error it was acknowledged with
 	Duration  time.Duration
 
-	// HandlerDuration is the time the typed handler (or the HandleUnknown one) ran; zero when
-	// none ran.
+	// Handled is set when a handler (typed or HandleUnknown) ran for the request, and
+	// HandlerDuration is the time it ran (which an injected clock may make zero).
+	Handled         bool
 	HandlerDuration time.Duration
 
 	// Scheme names the Receiver's authentication scheme as verify.Scheme does ("hmac",

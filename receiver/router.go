@@ -168,7 +168,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := rt.cfg.Now()
 	err := rt.dispatch(ctx, env)
 	if rt.route(env) != nil {
-		o.HandlerDuration = rt.cfg.Now().Sub(start)
+		o.Handled, o.HandlerDuration = true, rt.cfg.Now().Sub(start)
 	}
 	switch {
 	case err == nil:
