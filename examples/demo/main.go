@@ -1,7 +1,8 @@
 // Command demo shows the whole SDK at work in a few seconds, with nothing to configure:
 //
-//	go run ./examples/demo       # the walk-through and a summary table
-//	go run ./examples/demo -v    # the same, plus one line per fixture replayed
+//	go run ./examples/demo          # the walk-through and a summary table
+//	go run ./examples/demo -v       # the same, plus one line per fixture replayed
+//	go run ./examples/demo -serve   # the same, then keeps serving: open the deliveries page
 //
 // It needs no environment variables and sends nothing beyond this machine. It starts a receiver
 // for each provider (Record360, SafetyCulture, Inspectorio, vehReports) with the embedded
@@ -30,6 +31,12 @@
 // key), so the receiver answers them as duplicates. The -v flag adds one line per fixture, with
 // the handler it ran.
 //
+// Every receiver is watched by Prometheus metrics (package observe/prom) and the page of recent
+// deliveries (package observe/page), mounted on the same server at /metrics and /deliveries/
+// (loopback clients only); the demo prints their URLs first, and at the end reads both over
+// HTTP and prints how many deliveries they saw. With -serve it then keeps serving, so the page
+// can be opened in a browser, until Ctrl-C.
+//
 // It then shuts down and exits: 0 when every answer was the one expected, 1 otherwise, 2 for
 // an unknown flag.
 //
@@ -53,11 +60,15 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
@@ -66,6 +77,8 @@ import (
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 	"github.com/inspecthook/inspecthook/events/vehreports"
 	"github.com/inspecthook/inspecthook/idempotency"
+	"github.com/inspecthook/inspecthook/observe/page"
+	"github.com/inspecthook/inspecthook/observe/prom"
 	"github.com/inspecthook/inspecthook/ratelimit"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
@@ -128,6 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	verbose := flags.Bool("v", false, "print one line per fixture replayed, with the handler it ran")
+	serve := flags.Bool("serve", false, "keep serving after the run, so the deliveries page and the metrics can be opened, until Ctrl-C")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -151,15 +165,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer scStore.Close()
 
-	providers, err := newProviders(calls, scStore)
+	obs, err := newObservability()
+	if err != nil {
+		return err
+	}
+	defer obs.page.Close()
+	providers, err := newProviders(calls, scStore, obs)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	for _, prov := range providers {
 		defer prov.rx.Close()
-		mux.Handle("POST /webhooks/"+prov.name, prov.rx)
+		mux.Handle("POST /webhooks/"+prov.name, obs.page.Middleware(prov.rx))
 	}
+	// The page of recent deliveries (loopback clients only, as the demo has no login) and the
+	// metrics of every receiver.
+	mux.Handle(pagePath, obs.page)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(obs.reg, promhttp.HandlerOpts{}))
 
 	// The rate limit. Every delivery of the demo comes from one address, 127.0.0.1, so a
 	// per-client-IP limiter on the provider routes would take the replay (well over a hundred
@@ -170,12 +193,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// and idempotency store, limited to a burst of 3 per client IP, which the demo then floods.
 	// (Bucketing on a header the demo sets would work too, but a bucket the client chooses
 	// lets any client pick a fresh one: not something to copy.)
-	limited, err := newLimitedSafetyCulture(providers, scStore, calls)
+	limited, err := newLimitedSafetyCulture(providers, scStore, calls, obs)
 	if err != nil {
 		return err
 	}
 	defer limited.Close()
-	mux.Handle("POST "+limitedRoute, limited)
+	mux.Handle("POST "+limitedRoute, obs.page.Middleware(limited))
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only, any free port
 	if err != nil {
@@ -206,9 +229,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	d.out.printf("inspecthook demo: receivers for %s on %s (loopback only)\n", strings.Join(providerNames, ", "), d.base)
 	d.out.printf("secrets: generated with crypto/rand for this run only (demo-only)\n")
+	d.out.printf("deliveries page: %s%s   metrics: %s/metrics\n", d.base, pagePath, d.base)
 	sendErr := d.story(ctx)
 	if sendErr == nil {
 		sendErr = d.replay(ctx)
+	}
+	if sendErr == nil {
+		sendErr = d.observed(ctx, obs)
+	}
+	if sendErr == nil && *serve {
+		d.out.printf("\nserving until Ctrl-C: open %s%s\n", d.base, pagePath)
+		<-ctx.Done()
 	}
 
 	d.client.CloseIdleConnections()
@@ -238,7 +269,7 @@ type provider struct {
 
 // newProviders builds the four receivers with demo-only secrets and registers their handlers.
 // SafetyCulture's receiver uses scStore.
-func newProviders(calls *handlerCalls, scStore idempotency.Store) ([]provider, error) {
+func newProviders(calls *handlerCalls, scStore idempotency.Store, obs *observability) ([]provider, error) {
 	secret := rand.Text // 26 random base32 characters a call, for this run only
 
 	// Record360: HTTP Basic plus an account-id header, both required.
@@ -279,7 +310,7 @@ func newProviders(calls *handlerCalls, scStore idempotency.Store) ([]provider, e
 	}
 	var providers []provider
 	for _, a := range all {
-		rx, err := newReceiver(a.decoder, receiver.Config{Verifier: a.auth, Store: a.store}, a.register, calls)
+		rx, err := newReceiver(a.decoder, obs.config(receiver.Config{Verifier: a.auth, Store: a.store}), a.register, calls)
 		if err != nil {
 			return nil, err
 		}
@@ -297,14 +328,104 @@ func newProviders(calls *handlerCalls, scStore idempotency.Store) ([]provider, e
 // newLimitedSafetyCulture returns a second SafetyCulture receiver, sharing the first one's
 // verifier and store, behind a per-client-IP limit of burstLimit deliveries at once and one a
 // second after that.
-func newLimitedSafetyCulture(providers []provider, store idempotency.Store, calls *handlerCalls) (*receiver.Receiver, error) {
+func newLimitedSafetyCulture(providers []provider, store idempotency.Store, calls *handlerCalls, obs *observability) (*receiver.Receiver, error) {
 	i := slices.IndexFunc(providers, func(p provider) bool { return p.name == safetyculture.Name })
 	limiter, err := ratelimit.New(ratelimit.Config{Rate: 1, Burst: burstLimit, Bucket: ratelimit.ClientIP()})
 	if err != nil {
 		return nil, err
 	}
-	cfg := receiver.Config{Verifier: providers[i].auth, Store: store, Limiter: limiter}
+	cfg := obs.config(receiver.Config{Verifier: providers[i].auth, Store: store, Limiter: limiter})
 	return newReceiver(safetyculture.Provider(), cfg, handleSafetyCulture, calls)
+}
+
+// pagePath is where the demo mounts the page of recent deliveries.
+const pagePath = "/deliveries/"
+
+// observability is what watches every receiver of the demo: Prometheus metrics on a registry of
+// their own, and the page of recent deliveries.
+type observability struct {
+	reg     *prometheus.Registry
+	metrics *prom.Metrics
+	page    *page.Page
+}
+
+func newObservability() (*observability, error) {
+	reg := prometheus.NewRegistry()
+	metrics, err := prom.New(reg, prom.WithProviders(record360.Provider(), safetyculture.Provider(), inspectorio.Provider(), vehreports.Provider()))
+	if err != nil {
+		return nil, err
+	}
+	p, err := page.New(page.Config{BasePath: pagePath, Size: 1000})
+	if err != nil {
+		return nil, err
+	}
+	return &observability{reg: reg, metrics: metrics, page: p}, nil
+}
+
+// config adds the metrics and the page to a receiver's configuration.
+func (o *observability) config(cfg receiver.Config) receiver.Config {
+	cfg.Observer = receiver.Observers(o.metrics.Observe, o.page.Observe)
+	cfg.OnError = o.metrics.OnError
+	return cfg
+}
+
+// keptPattern finds how many deliveries the page lists in its summary line.
+var keptPattern = regexp.MustCompile(`(\d+) deliveries kept`)
+
+// observed reads the page and the metrics over HTTP, as a person or Prometheus would, and
+// prints what they hold.
+func (d *demo) observed(ctx context.Context, obs *observability) error {
+	html, err := d.get(ctx, d.base+pagePath)
+	if err != nil {
+		return fmt.Errorf("the deliveries page: %w", err)
+	}
+	kept := "no"
+	if m := keptPattern.FindSubmatch(html); m != nil {
+		kept = string(m[1])
+	}
+	metrics, err := d.get(ctx, d.base+"/metrics")
+	if err != nil {
+		return fmt.Errorf("the metrics: %w", err)
+	}
+	var deliveries, rejections float64
+	families, err := obs.reg.Gather()
+	if err != nil {
+		return err
+	}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			switch f.GetName() {
+			case "inspecthook_deliveries_total":
+				deliveries += m.GetCounter().GetValue()
+			case "inspecthook_rejections_total":
+				rejections += m.GetCounter().GetValue()
+			}
+		}
+	}
+	d.out.printf("\nthe deliveries page lists %s deliveries; /metrics (%d bytes) counts %.0f deliveries, %.0f refused\n",
+		kept, len(metrics), deliveries, rejections)
+	return nil
+}
+
+// get returns the body of a GET of url, or an error for an answer other than 200.
+func (d *demo) get(ctx context.Context, url string) ([]byte, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := d.client.Do(r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return body, nil
 }
 
 // newReceiver builds a receiver whose handlers record their calls. The receiver's own log, one

@@ -137,6 +137,23 @@ func TestDemo(t *testing.T) {
 				assert.Regexp(t, `^inspecthook demo: .* on http://127\.0\.0\.1:\d+ \(loopback only\)$`, out.lines[0])
 			})
 
+			t.Run("the page and the metrics are mounted and see every delivery", func(t *testing.T) {
+				assert.Regexp(t, `^deliveries page: http://127\.0\.0\.1:\d+/deliveries/   metrics: http://127\.0\.0\.1:\d+/metrics$`, out.lines[out.index(t, "deliveries page: ")])
+				m := regexp.MustCompile(`^the deliveries page lists (\d+) deliveries; /metrics \(\d+ bytes\) counts (\d+) deliveries, (\d+) refused$`).
+					FindStringSubmatch(out.lines[out.index(t, "the deliveries page lists ")])
+				require.NotNil(t, m)
+				// The story's deliveries (a new event, its retry, a forgery, a burst),
+				// then every fixture of the corpus.
+				fixtures := 0
+				for _, name := range providerNames {
+					fixtures += len(webhooktest.Fixtures(t, name))
+				}
+				sent := strconv.Itoa(1 + 1 + 1 + burstSize + fixtures)
+				assert.Equal(t, sent, m[1], "rows on the page")
+				assert.Equal(t, sent, m[2], "deliveries counted")
+				assert.NotEqual(t, "0", m[3], "refusals counted")
+			})
+
 			t.Run("the story comes first, the table last", func(t *testing.T) {
 				order := []int{
 					out.index(t, "1. "), out.index(t, "2. "), out.index(t, "3. "), out.index(t, "4. "),
