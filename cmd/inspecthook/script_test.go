@@ -24,31 +24,18 @@ import (
 	"github.com/inspecthook/inspecthook"
 )
 
-// binDir holds the inspecthook binary the scripts run, built once by TestMain.
-var binDir string
-
-// TestMain builds the command, with the race detector when the tests have it, so that the
-// scripts run the real binary as a user would.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "inspecthook-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// buildCommand builds the command into dir, with the race detector when the tests have it, so
+// that the scripts run the real binary as a user would.
+func buildCommand(t *testing.T, dir string) {
+	t.Helper()
 	args := []string{"build", "-o", filepath.Join(dir, "inspecthook")}
 	if raceEnabled {
 		args = append(args, "-race")
 	}
 	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "building inspecthook: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
+		t.Fatalf("building inspecthook: %v\n%s", err, out)
 	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
 }
 
 // scriptCmds are the scripts' own commands beside testscript's; files of the package add theirs
@@ -78,6 +65,8 @@ var scriptSetups []func(env *testscript.Env) error
 // The condition [postgres] holds when PostgreSQL answers at $PG_URL; when it does not and CI is
 // "true", the script fails instead of being skipped.
 func TestScripts(t *testing.T) {
+	binDir := t.TempDir()
+	buildCommand(t, binDir)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
