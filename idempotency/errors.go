@@ -1,6 +1,9 @@
 package idempotency
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+)
 
 // Errors returned by the stores and given to Middleware's hooks. They are wrapped with %w and
 // context added (a key, a limit, the store's own error); test for them with errors.Is. A
@@ -41,3 +44,28 @@ var (
 	// 409 with Retry-After and the sender retries later.
 	ErrInFlight = errors.New("idempotency: in flight")
 )
+
+// The operations an OpError names.
+const (
+	OpClaim    = "claim"
+	OpRenew    = "renew"
+	OpComplete = "complete"
+	OpRelease  = "release"
+)
+
+// OpError is a store failure that Middleware (and package receiver) report to their error
+// hooks, with the operation that failed: for metrics and logs that tell a failed claim from a
+// failed renewal. Find it with errors.As; errors.Is still sees the store's own error.
+type OpError struct {
+	Op  string // OpClaim, OpRenew, OpComplete or OpRelease
+	Key string // the idempotency key, at most MaxKeyLen bytes
+	Err error  // the store's error
+}
+
+// Error says which operation failed on which key, then the store's error.
+func (e *OpError) Error() string {
+	return "idempotency: " + e.Op + " of key " + strconv.Quote(e.Key) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the store's error.
+func (e *OpError) Unwrap() error { return e.Err }

@@ -89,7 +89,7 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 
 // WithOnError sets a function called when the store fails while or after the next handler ran:
 // the error of a renewal (Extend), Complete or Release, such as ErrLeaseLost when the handler
-// outlived its lease. The response is the next handler's and is not changed; a failed Complete
+// outlived its lease, as an *OpError naming the operation. The response is the next handler's and is not changed; a failed Complete
 // means a retry of the delivery may run the handler again. r's context carries the key
 // (KeyFrom). f may be called from another goroutine than the request's, while next runs.
 func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
@@ -232,16 +232,16 @@ func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token 
 	defer func() {
 		if !finished { // next panicked (or called runtime.Goexit): free the key for the retry
 			rn.stop()
-			h.report(r, h.store.Release(ctx, key, token))
+			h.report(r, OpRelease, key, h.store.Release(ctx, key, token))
 		}
 	}()
 	h.next.ServeHTTP(sw, r)
 	finished = true
 	rn.stop()
 	if status := sw.code(); status >= 200 && status < 300 {
-		h.report(r, h.store.Complete(ctx, key, token, h.cfg.retention))
+		h.report(r, OpComplete, key, h.store.Complete(ctx, key, token, h.cfg.retention))
 	} else {
-		h.report(r, h.store.Release(ctx, key, token))
+		h.report(r, OpRelease, key, h.store.Release(ctx, key, token))
 	}
 }
 
@@ -300,7 +300,7 @@ func (rn *renewal) extend() {
 	err := rn.h.store.Extend(call, rn.key, rn.token, rn.h.cfg.lease)
 	cancel()
 	if err != nil {
-		rn.h.report(rn.r, fmt.Errorf("idempotency: renewing the lease of key %q: %w", rn.key, err))
+		rn.h.report(rn.r, OpRenew, rn.key, err)
 		if errors.Is(err, ErrLeaseLost) {
 			return // nothing is held any more: Complete or Release will say so too
 		}
@@ -345,10 +345,11 @@ func (h *claimHandler) reject(w http.ResponseWriter, r *http.Request, status int
 	http.Error(w, msg, status)
 }
 
-// report passes a store error of Complete or Release to WithOnError.
-func (h *claimHandler) report(r *http.Request, err error) {
+// report passes a store error of op (renewing, completing or releasing key) to WithOnError, as
+// an *OpError.
+func (h *claimHandler) report(r *http.Request, op, key string, err error) {
 	if err != nil && h.cfg.onError != nil {
-		h.cfg.onError(r, err)
+		h.cfg.onError(r, &OpError{Op: op, Key: key, Err: err})
 	}
 }
 

@@ -161,7 +161,8 @@ func (rx *Receiver) releaseEarly(r *http.Request, rq *request) {
 		return
 	}
 	if err := rx.cfg.Store.Release(context.WithoutCancel(r.Context()), e.key, e.claim.Token); err != nil {
-		rx.onError(r.Context(), rq.out.Delivery, fmt.Errorf("receiver: releasing the early claim of key %q: %w", e.key, err))
+		rx.onError(r.Context(), rq.out.Delivery, fmt.Errorf("receiver: releasing the early claim: %w",
+			&idempotency.OpError{Op: idempotency.OpRelease, Key: e.key, Err: err}))
 	}
 }
 

@@ -10,6 +10,10 @@ var (
 	// ErrPanic is reported to OnError, wrapped, when a handler panics.
 	ErrPanic = errors.New("receiver: handler panicked")
 
+	// ErrEnqueue is reported to OnError, wrapped with the Inbox's error, when the Inbox could
+	// not store a delivery (answered 503 with Retry-After).
+	ErrEnqueue = errors.New("receiver: enqueue")
+
 	// ErrEarlyKeyMismatch is reported to OnError, wrapped, when the idempotency key the
 	// receiver claimed before decoding (see the package documentation) is not the one the body
 	// decoded to: a provider whose Decode gives the same bytes different keys. The receiver

@@ -47,7 +47,7 @@ func (rx *Receiver) enqueue(w http.ResponseWriter, r *http.Request) {
 	})
 	switch {
 	case err != nil:
-		err = fmt.Errorf("receiver: enqueue: %w", err)
+		err = fmt.Errorf("%w: %w", ErrEnqueue, err)
 		rx.onError(r.Context(), o.Delivery, err)
 		o.end(StageEnqueue, statusInboxDown, err)
 		w.Header().Set("Retry-After", inboxRetryAfter)

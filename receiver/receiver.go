@@ -73,8 +73,10 @@ type Config struct {
 	Logger *slog.Logger
 
 	// OnError is called with the error of a handler (retryable or Permanent), a panic (wrapping
-	// ErrPanic), a store failure (claim, lease renewal, complete, release) and a limiter that
-	// could not decide.
+	// ErrPanic), a store failure (claim, lease renewal, complete, release: wrapping an
+	// *idempotency.OpError that names the operation), an Inbox that could not store a delivery
+	// (wrapping ErrEnqueue) and a limiter that could not decide (wrapping
+	// ratelimit.ErrUnavailable).
 	OnError func(ctx context.Context, d Delivery, err error)
 
 	// Observer is called once per request, after the response is written, with the request's
@@ -363,7 +365,7 @@ func (rx *Receiver) claimRejected(r *http.Request, status int, err error) {
 		o.Duplicate = true
 		o.end(StageComplete, status, nil)
 	case errors.Is(err, idempotency.ErrUnavailable):
-		rx.onError(r.Context(), o.Delivery, fmt.Errorf("receiver: claim: %w", err))
+		rx.onError(r.Context(), o.Delivery, fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpClaim, Key: o.IdempotencyKey, Err: err}))
 		o.end(StageClaim, status, err)
 	default:
 		o.end(StageClaim, status, err)

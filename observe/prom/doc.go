@@ -79,9 +79,9 @@
 // OnError feeds the error counters. handler_errors_total counts failed handler runs, in the
 // request and, with an inbox, in its workers, by kind "error" (retried), "panic" or "permanent".
 // store_errors_total counts failures of the idempotency store by operation "claim" (the
-// request was answered 503), "renew" (the lease, while the handler ran), "complete",
-// "release", "complete_or_release" (for a store whose error does not say which, such as the
-// in-memory one), and of the inbox by operation "enqueue" (answered 503). limiter_errors_total
+// request was answered 503), "renew" (the lease, while the handler ran), "complete" and
+// "release", as the *idempotency.OpError the receiver reports names it, and of the inbox by
+// operation "enqueue" (answered 503, receiver.ErrEnqueue). limiter_errors_total
 // counts requests the limiter could not decide on (answered 503), and
 // early_key_mismatches_total deliveries whose key found before decoding was not the decoded one
 // (receiver.ErrEarlyKeyMismatch: a provider whose Decode is not deterministic).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/observe/prom/internal/promcore"
@@ -208,23 +207,22 @@ const (
 	sourceKeyMismatch
 )
 
-// The operation label values of inspecthook_store_errors_total.
+// The operation label values of inspecthook_store_errors_total: idempotency's Op names, and
+// the inbox's.
 const (
-	opClaim             = "claim"               // claiming a key, before or after decoding
-	opRenew             = "renew"               // renewing the lease while the handler runs
-	opComplete          = "complete"            // marking the event done
-	opRelease           = "release"             // freeing the key after a failure
-	opCompleteOrRelease = "complete_or_release" // one of the two, from a store that does not say which
-	opEnqueue           = "enqueue"             // storing the delivery in the inbox
+	opClaim    = idempotency.OpClaim    // claiming a key, before or after decoding
+	opRenew    = idempotency.OpRenew    // renewing the lease while the handler runs
+	opComplete = idempotency.OpComplete // marking the event done
+	opRelease  = idempotency.OpRelease  // freeing the key after a failure
+	opEnqueue  = "enqueue"              // storing the delivery in the inbox
 )
 
 // classify tells where an error given to the receiver's OnError comes from, with the kind of a
-// handler error or the operation of a store error. The receiver's errors are told apart by its
-// sentinels where it has them (ErrPanic, Permanent, ErrEarlyKeyMismatch, ratelimit's and
-// idempotency's), and otherwise by the context it wraps them in ("receiver: claim: ...");
-// whatever it does not wrap is the handler's own error.
+// handler error or the operation of a store error, from the receiver's sentinels and typed
+// errors: ErrPanic, Permanent, ErrEarlyKeyMismatch, *idempotency.OpError, ErrEnqueue and
+// ratelimit.ErrUnavailable. Whatever else it is given is the handler's own error.
 func classify(err error) (source int, detail string) {
-	msg := err.Error()
+	var op *idempotency.OpError
 	switch {
 	case errors.Is(err, receiver.ErrPanic):
 		return sourceHandler, "panic"
@@ -232,49 +230,16 @@ func classify(err error) (source int, detail string) {
 		return sourceHandler, "permanent"
 	case errors.Is(err, receiver.ErrEarlyKeyMismatch):
 		return sourceKeyMismatch, ""
-	case !strings.HasPrefix(msg, "receiver: "):
-		return sourceHandler, "error"
-	}
-	rest := strings.TrimPrefix(msg, "receiver: ")
-	switch {
-	case strings.HasPrefix(rest, "rate limit: ") && errors.Is(err, ratelimit.ErrUnavailable):
-		return sourceLimiter, ""
-	case strings.HasPrefix(rest, "claim: "):
-		return sourceStore, opClaim
-	case strings.HasPrefix(rest, "enqueue: "):
+	case errors.As(err, &op):
+		switch op.Op {
+		case opClaim, opRenew, opComplete, opRelease:
+			return sourceStore, op.Op
+		}
+		return sourceStore, promcore.Other
+	case errors.Is(err, receiver.ErrEnqueue):
 		return sourceStore, opEnqueue
-	case strings.HasPrefix(rest, "releasing the early claim"):
-		return sourceStore, opRelease
-	case strings.HasPrefix(rest, "idempotency: renewing the lease"):
-		return sourceStore, opRenew
+	case errors.Is(err, ratelimit.ErrUnavailable):
+		return sourceLimiter, ""
 	}
-	// The claim stage reports the store's error of Complete or Release as "receiver: " and the
-	// error. The stores of this module name the operation before any key ("sqlitestore:
-	// complete: ...", `redisstore: release "key": ...`); the key, which a sender may choose, is
-	// quoted, so only the text before the first quote is searched.
-	head, _, _ := strings.Cut(rest, `"`)
-	switch {
-	case hasWord(head, "complete"):
-		return sourceStore, opComplete
-	case hasWord(head, "release"):
-		return sourceStore, opRelease
-	}
-	return sourceStore, opCompleteOrRelease
+	return sourceHandler, "error"
 }
-
-// hasWord reports whether s holds w between non-letters.
-func hasWord(s, w string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], w)
-		if j < 0 {
-			return false
-		}
-		start, end := i+j, i+j+len(w)
-		if (start == 0 || !isLetter(s[start-1])) && (end == len(s) || !isLetter(s[end])) {
-			return true
-		}
-		i = start + 1
-	}
-}
-
-func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }

@@ -205,7 +205,7 @@ func TestObserveExposition(t *testing.T) {
 		},
 		{
 			name:       "503 inbox",
-			o:          receiver.Outcome{Delivery: typed(created), Stage: receiver.StageEnqueue, Status: 503, Err: errors.New("receiver: enqueue: db down")},
+			o:          receiver.Outcome{Delivery: typed(created), Stage: receiver.StageEnqueue, Status: 503, Err: fmt.Errorf("%w: db down", receiver.ErrEnqueue)},
 			deliveries: []string{`{event_type="inspection.created",provider="record360",stage="enqueue",status="503"} 1`},
 			rejections: []string{`{provider="record360",reason="inbox_unavailable",scheme=""} 1`},
 		},
@@ -410,7 +410,7 @@ func feedEverything(t *testing.T, m *Metrics) {
 	}
 	for _, err := range []error{
 		errors.New("handler failed"),
-		fmt.Errorf("receiver: claim: %w: down", idempotency.ErrUnavailable),
+		fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpClaim, Key: "k", Err: idempotency.ErrUnavailable}),
 		fmt.Errorf("receiver: rate limit: %w", ratelimit.ErrUnavailable),
 		fmt.Errorf("%w: k1 before, k2 decoded", receiver.ErrEarlyKeyMismatch),
 	} {
@@ -487,15 +487,14 @@ func TestClassify(t *testing.T) {
 		{"permanent", receiver.Permanent(errors.New("no such site")), sourceHandler, "permanent"},
 		{"permanent decoding in a worker", receiver.Permanent(fmt.Errorf("receiver: decoding a stored delivery: %w", events.ErrShape)), sourceHandler, "permanent"},
 		{"limiter", fmt.Errorf("receiver: rate limit: %w", fmt.Errorf("%w: redis down", ratelimit.ErrUnavailable)), sourceLimiter, ""},
-		{"claim", fmt.Errorf("receiver: claim: %w", fmt.Errorf("%w: %w", idempotency.ErrUnavailable, errors.New("conn refused"))), sourceStore, "claim"},
-		{"renew", fmt.Errorf("receiver: %w", fmt.Errorf("idempotency: renewing the lease of key %q: %w", "k", errors.New("timeout"))), sourceStore, "renew"},
-		{"complete sqlitestore", fmt.Errorf("receiver: %w", fmt.Errorf("sqlitestore: complete: %w: key %q", idempotency.ErrLeaseLost, "release-1")), sourceStore, "complete"},
-		{"release pgstore", fmt.Errorf("receiver: %w", fmt.Errorf("pgstore: release: %w", errors.New("conn reset"))), sourceStore, "release"},
-		{"complete redisstore", fmt.Errorf("receiver: %w", fmt.Errorf("redisstore: complete %q: %w", "release", errors.New("i/o timeout"))), sourceStore, "complete"},
-		{"memory store", fmt.Errorf("receiver: %w", fmt.Errorf("%w: key %q", idempotency.ErrLeaseLost, "complete")), sourceStore, "complete_or_release"},
-		{"a word inside another", fmt.Errorf("receiver: %w", errors.New("incomplete write")), sourceStore, "complete_or_release"},
-		{"early release", fmt.Errorf("receiver: releasing the early claim of key %q: %w", "k", errors.New("down")), sourceStore, "release"},
-		{"enqueue", fmt.Errorf("receiver: enqueue: %w", errors.New("inbox: insert: down")), sourceStore, "enqueue"},
+		{"claim", fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpClaim, Key: "k", Err: fmt.Errorf("%w: conn refused", idempotency.ErrUnavailable)}), sourceStore, "claim"},
+		{"renew", fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpRenew, Key: "k", Err: errors.New("timeout")}), sourceStore, "renew"},
+		{"complete", fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpComplete, Key: "release-1", Err: idempotency.ErrLeaseLost}), sourceStore, "complete"},
+		{"release", fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpRelease, Key: "complete", Err: errors.New("conn reset")}), sourceStore, "release"},
+		{"an operation of the future", &idempotency.OpError{Op: "compact", Err: errors.New("x")}, sourceStore, "other"},
+		{"early release", fmt.Errorf("receiver: releasing the early claim: %w", &idempotency.OpError{Op: idempotency.OpRelease, Key: "k", Err: errors.New("down")}), sourceStore, "release"},
+		{"enqueue", fmt.Errorf("%w: %w", receiver.ErrEnqueue, errors.New("inbox: insert: down")), sourceStore, "enqueue"},
+		{"a handler's error that reads like the receiver's", errors.New("receiver: claim: not ours"), sourceHandler, "error"},
 		{"early key mismatch", fmt.Errorf("%w: record360: %q before decoding", receiver.ErrEarlyKeyMismatch, "a"), sourceKeyMismatch, ""},
 	}
 	for _, tt := range tests {
@@ -688,13 +687,13 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "complete fails, the store does not name it",
+			name: "complete fails, with an error that does not name the operation",
 			run: func(e *env) {
 				e.store.set(func(s *flakyStore) { s.completeErr = fmt.Errorf("%w: key %q", idempotency.ErrLeaseLost, "k") })
 				require.Equal(e.t, 200, post(e, inspectionBody(e.t)))
 			},
 			want: map[string]float64{
-				`inspecthook_store_errors_total{operation="complete_or_release",provider="record360"}`: 1,
+				`inspecthook_store_errors_total{operation="complete",provider="record360"}`: 1,
 			},
 		},
 		{
