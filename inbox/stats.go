@@ -78,15 +78,7 @@ func (ib *Inbox) countsPostgres(ctx context.Context) ([]StateCount, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []StateCount
-	for rows.Next() {
-		var c StateCount
-		if err := rows.Scan(&c.Provider, &c.State, &c.Jobs); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCounts(rows)
 }
 
 func (ib *Inbox) countsSQLite(ctx context.Context) ([]StateCount, error) {
@@ -95,6 +87,18 @@ func (ib *Inbox) countsSQLite(ctx context.Context) ([]StateCount, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanCounts(rows)
+}
+
+// countRows is what pgx.Rows and *sql.Rows have in common.
+type countRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanCounts reads the rows of countsPostgres or countsSQLite.
+func scanCounts(rows countRows) ([]StateCount, error) {
 	var out []StateCount
 	for rows.Next() {
 		var c StateCount
