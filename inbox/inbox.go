@@ -105,9 +105,11 @@ type Job struct {
 // ListParams selects jobs for List. The zero value lists up to 100 jobs of every state and
 // provider, oldest first.
 type ListParams struct {
-	States   []string // River states, such as "discarded"; default all
-	Provider string   // default all
-	Limit    int      // default 100
+	States      []string // River states, such as "discarded"; default all
+	Provider    string   // default all
+	Key         string   // one idempotency key, as Job.IdempotencyKey holds it; default all
+	NewestFirst bool     // the newest jobs first; default the oldest first
+	Limit       int      // default 100
 }
 
 // args are the River job arguments of a delivery. Only the key makes a job unique.
@@ -286,20 +288,22 @@ func (ib *Inbox) Job(ctx context.Context, id int64) (Job, error) {
 	return jobOf(row), nil
 }
 
-// listPage is how many rows List reads at a time.
+// listPage is how many dead letters RetryDeadLetters reads at a time.
 const listPage = 500
 
-// List returns the deliveries of p's states and provider, oldest first.
+// List returns the deliveries of p's states, provider and key, oldest first unless
+// p.NewestFirst; the provider and the key are selected by the database.
 func (ib *Inbox) List(ctx context.Context, p ListParams) ([]Job, error) {
 	limit := p.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	page := limit
-	if p.Provider != "" {
-		page = listPage
+	order := river.SortOrderAsc
+	if p.NewestFirst {
+		order = river.SortOrderDesc
 	}
-	lp := river.NewJobListParams().Kinds(Kind).Queues(ib.cfg.Queue).First(page)
+	lp := river.NewJobListParams().Kinds(Kind).Queues(ib.cfg.Queue).First(limit).
+		OrderBy(river.JobListOrderByID, order)
 	if len(p.States) > 0 {
 		states := make([]rivertype.JobState, len(p.States))
 		for i, s := range p.States {
@@ -309,27 +313,30 @@ func (ib *Inbox) List(ctx context.Context, p ListParams) ([]Job, error) {
 	} else {
 		lp = lp.States(rivertype.JobStates()...)
 	}
-	var jobs []Job
-	for {
-		res, err := ib.client.JobList(ctx, lp)
-		if err != nil {
-			return nil, wrap("list", err)
-		}
-		for _, row := range res.Jobs {
-			j := jobOf(row)
-			if p.Provider != "" && j.Provider != p.Provider {
-				continue
-			}
-			jobs = append(jobs, j)
-			if len(jobs) == limit {
-				return jobs, nil
-			}
-		}
-		if len(res.Jobs) < page || res.LastCursor == nil {
-			return jobs, nil
-		}
-		lp = lp.After(res.LastCursor)
+	if p.Provider != "" {
+		lp = lp.Where(ib.argField("provider")+" = @provider", river.NamedArgs{"provider": p.Provider})
 	}
+	if p.Key != "" {
+		lp = lp.Where(ib.argField("key")+" = @key", river.NamedArgs{"key": p.Key})
+	}
+	res, err := ib.client.JobList(ctx, lp)
+	if err != nil {
+		return nil, wrap("list", err)
+	}
+	jobs := make([]Job, 0, len(res.Jobs))
+	for _, row := range res.Jobs {
+		jobs = append(jobs, jobOf(row))
+	}
+	return jobs, nil
+}
+
+// argField is the SQL of one text field of a job's args, in the database's JSON dialect. name
+// is one of args' JSON names, never user input.
+func (ib *Inbox) argField(name string) string {
+	if ib.cfg.Pool != nil {
+		return "args ->> '" + name + "'"
+	}
+	return "args ->> '$." + name + "'"
 }
 
 // Retry makes job id run again, once, at once: a dead letter (discarded), a cancelled or a

@@ -31,7 +31,7 @@ type Stats struct {
 }
 
 // Stats counts the Inbox's deliveries by provider and state, in one aggregate query that reads
-// no body, and finds the oldest waiting one.
+// no body, and finds the oldest waiting one (the first stored of those waiting).
 func (ib *Inbox) Stats(ctx context.Context) (Stats, error) {
 	var (
 		st   Stats
@@ -52,7 +52,7 @@ func (ib *Inbox) Stats(ctx context.Context) (Stats, error) {
 		states[i] = rivertype.JobState(s)
 	}
 	res, err := ib.client.JobList(ctx, river.NewJobListParams().Kinds(Kind).Queues(ib.cfg.Queue).
-		States(states...).OrderBy(river.JobListOrderByTime, river.SortOrderAsc).First(1))
+		States(states...).OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(1))
 	if err != nil {
 		return Stats{}, wrap("stats", err)
 	}

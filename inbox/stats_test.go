@@ -16,7 +16,8 @@ import (
 )
 
 // TestStatsAndOnAttempt checks Stats counts jobs by provider and state and finds the oldest
-// waiting one, and OnAttempt sees every attempt with its result, on both drivers.
+// waiting one, OnAttempt sees every attempt with its result, and List selects by key and
+// provider and orders both ways, on both drivers.
 func TestStatsAndOnAttempt(t *testing.T) {
 	for _, d := range inboxDrivers {
 		t.Run(d.name, func(t *testing.T) {
@@ -77,6 +78,28 @@ func TestStatsAndOnAttempt(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, st.Counts, inbox.StateCount{Provider: "record360", State: "available", Jobs: 1})
 			assert.True(t, st.OldestWaiting.After(before), "oldest waiting %v", st.OldestWaiting)
+
+			// List: the newest first, one key, one provider, selected by the database.
+			newest, err := e.ib.List(t.Context(), inbox.ListParams{NewestFirst: true, Limit: 1})
+			require.NoError(t, err)
+			require.Len(t, newest, 1)
+			assert.True(t, strings.HasSuffix(newest[0].IdempotencyKey, "waits"), newest[0].IdempotencyKey)
+			oldest, err := e.ib.List(t.Context(), inbox.ListParams{Limit: 1})
+			require.NoError(t, err)
+			require.Len(t, oldest, 1)
+			assert.True(t, strings.HasSuffix(oldest[0].IdempotencyKey, "works"), oldest[0].IdempotencyKey)
+			byKey, err := e.ib.List(t.Context(), inbox.ListParams{Key: oldest[0].IdempotencyKey})
+			require.NoError(t, err)
+			require.Len(t, byKey, 1)
+			assert.Equal(t, oldest[0].ID, byKey[0].ID)
+			for provider, want := range map[string]int{"record360": 3, "safetyculture": 0} {
+				jobs, err := e.ib.List(t.Context(), inbox.ListParams{Provider: provider})
+				require.NoError(t, err)
+				assert.Len(t, jobs, want, provider)
+			}
+			none, err := e.ib.List(t.Context(), inbox.ListParams{Key: "record360:header:no-such-key' OR 1=1 --"})
+			require.NoError(t, err)
+			assert.Empty(t, none, "a key is a parameter, never SQL")
 		})
 	}
 }

@@ -102,7 +102,8 @@ after a failed attempt), running ones are being handled, completed ones succeede
 error wrapped in receiver.Permanent. Finished jobs are kept for the inbox's retention (72 h by
 default) and their keys deduplicate deliveries until then.`,
 		Example: `  export INSPECTHOOK_DB=postgres://postgres@127.0.0.1:5432/app?sslmode=disable
-  inspecthook inbox ls --state dead
+  inspecthook inbox ls --state dead --newest --limit 10
+  inspecthook inbox ls --key 'safetyculture:...'
   inspecthook inbox show 42
   inspecthook inbox retry 42
   inspecthook inbox retry --dead --provider safetyculture
@@ -132,13 +133,15 @@ func (a *app) inboxLsCommand(f *inboxFlags) *cobra.Command {
 	var (
 		states   []string
 		provider string
+		key      string
 		limit    int
+		newest   bool
 		asJSON   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List stored deliveries, oldest first",
-		Long: `ls lists the deliveries the inbox holds, oldest first: their job ID, state, provider, attempts
+		Long: `ls lists the deliveries the inbox holds, oldest first (--newest turns the order round): their job ID, state, provider, attempts
 made of the most allowed, when they were received, their idempotency key and the last error.
 Long keys and errors are cut short: "inbox show ID" prints them whole.
 
@@ -151,7 +154,8 @@ array of the jobs, without their bodies, with River's state names ("discarded" f
 When nothing is selected, "no deliveries" is printed on stderr ("[]" with --json), and ls
 succeeds.`,
 		Example: `  inspecthook inbox ls
-  inspecthook inbox ls --state dead
+  inspecthook inbox ls --state dead --newest --limit 10
+  inspecthook inbox ls --key 'safetyculture:...'
   inspecthook inbox ls --state waiting --provider record360 --limit 20
   inspecthook inbox ls --state dead --json | jq -r '.[].id'`,
 		Args: exactArgs(0, "no arguments"),
@@ -168,7 +172,9 @@ succeeds.`,
 				return err
 			}
 			defer ib.close()
-			jobs, err := ib.List(cmd.Context(), inbox.ListParams{States: riverStates, Provider: inboxProviderName(provider), Limit: limit})
+			jobs, err := ib.List(cmd.Context(), inbox.ListParams{
+				States: riverStates, Provider: inboxProviderName(provider), Key: key, NewestFirst: newest, Limit: limit,
+			})
 			if err != nil {
 				return err
 			}
@@ -187,7 +193,11 @@ succeeds.`,
 				return err
 			}
 			if len(jobs) == limit {
-				fmt.Fprintf(a.stderr, "showing the %d oldest; raise --limit for more\n", limit)
+				which := "oldest"
+				if newest {
+					which = "newest"
+				}
+				fmt.Fprintf(a.stderr, "showing the %d %s; raise --limit for more\n", limit, which)
 			}
 			return nil
 		},
@@ -195,6 +205,8 @@ succeeds.`,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&states, "state", nil, "only jobs in these states: "+strings.Join(inboxStateNames, ", ")+" (default all)")
 	fl.StringVar(&provider, "provider", "", "only deliveries of this provider")
+	fl.StringVar(&key, "key", "", "only the delivery of this idempotency key, as ls and show print it")
+	fl.BoolVar(&newest, "newest", false, "the newest deliveries first")
 	fl.IntVar(&limit, "limit", 100, "list at most this many jobs")
 	fl.BoolVar(&asJSON, "json", false, "print a JSON array of the jobs (without bodies)")
 	_ = cmd.RegisterFlagCompletionFunc("state", completeInboxStates)

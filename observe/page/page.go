@@ -665,12 +665,8 @@ var inboxStates = []struct {
 	{"completed", "completed", []string{"completed"}},
 }
 
-// inboxFetch is how many jobs the inbox view asks the inbox for; it shows the newest
-// inboxShown of them.
-const (
-	inboxFetch = 1000
-	inboxShown = 200
-)
+// inboxShown is how many jobs the inbox view shows, the newest first.
+const inboxShown = 200
 
 // inboxView is the data of the inbox view.
 type inboxView struct {
@@ -748,21 +744,15 @@ func (p *Page) inbox(w http.ResponseWriter, r *http.Request, v view) {
 	}
 	slices.Sort(iv.Providers)
 
-	jobs, err := p.cfg.Inbox.List(ctx, inbox.ListParams{States: states, Provider: iv.Provider, Limit: inboxFetch})
+	jobs, err := p.cfg.Inbox.List(ctx, inbox.ListParams{
+		States: states, Provider: iv.Provider, Key: iv.Key, NewestFirst: true, Limit: inboxShown + 1,
+	})
 	if err != nil {
 		p.log.WarnContext(ctx, "page: listing the inbox's jobs", "error", err)
 		iv.Err = "The inbox could not be read; see the log."
 	}
-	iv.More = len(jobs) == inboxFetch
-	for i := len(jobs) - 1; i >= 0; i-- { // newest first
-		j := jobs[i]
-		if iv.Key != "" && j.IdempotencyKey != iv.Key {
-			continue
-		}
-		if len(iv.Jobs) == inboxShown {
-			iv.More = true
-			break
-		}
+	iv.More = len(jobs) > inboxShown
+	for _, j := range jobs[:min(len(jobs), inboxShown)] {
 		iv.Jobs = append(iv.Jobs, p.jobView(v, j))
 	}
 	p.render(w, r, http.StatusOK, "inbox", iv)
