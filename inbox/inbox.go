@@ -82,6 +82,11 @@ type Config struct {
 	// OnAttempt, when set, is called after every attempt, successful or not, with what became
 	// of it: for metrics of attempts, handler time and dead letters.
 	OnAttempt func(ctx context.Context, a Attempt)
+	// AttemptContext, when set, is called as each attempt starts: the context it returns is the
+	// one the delivery's handler runs under, and end is called with the attempt's error (nil on
+	// success) when it is over. It gives each attempt a span of its own that the handler's spans
+	// nest under, as observe/tracing's Tracing.Attempt does.
+	AttemptContext func(ctx context.Context, d receiver.InboxDelivery) (_ context.Context, end func(error))
 }
 
 // Job is one stored delivery, as River holds it.

@@ -103,3 +103,41 @@ func TestStatsAndOnAttempt(t *testing.T) {
 		})
 	}
 }
+
+type attemptKey struct{}
+
+// TestAttemptContext checks the handler runs under the context AttemptContext returns, and end
+// gets each attempt's error.
+func TestAttemptContext(t *testing.T) {
+	d := inboxDrivers[len(inboxDrivers)-1] // one driver is enough: the hook is the worker's
+	var (
+		mu   sync.Mutex
+		ends []error
+	)
+	e := newInboxEnv(t, d, inbox.Config{MaxAttempts: 2, AttemptContext: func(ctx context.Context, del receiver.InboxDelivery) (context.Context, func(error)) {
+		return context.WithValue(ctx, attemptKey{}, del.Attempt), func(err error) {
+			mu.Lock()
+			ends = append(ends, err)
+			mu.Unlock()
+		}
+	}})
+	seen := make(chan any, 2)
+	e.setBehave(func(ctx context.Context, _ receiver.Delivery) error {
+		seen <- ctx.Value(attemptKey{})
+		if ctx.Value(attemptKey{}) == 1 {
+			return errors.New("first attempt fails")
+		}
+		return nil
+	})
+	e.wantQueued(t, "hooked")
+	e.nextCall(t)
+	e.nextCall(t)
+	e.waitState(t, "hooked", "completed")
+	require.Equal(t, 1, <-seen)
+	require.Equal(t, 2, <-seen)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, ends, 2)
+	require.EqualError(t, ends[0], "first attempt fails")
+	require.NoError(t, ends[1])
+}

@@ -30,13 +30,21 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 	if rx == nil {
 		err = receiver.Permanent(fmt.Errorf("inbox: no receiver registered for provider %q", job.Args.Provider))
 	} else {
-		err = rx.Process(ctx, receiver.InboxDelivery{
+		d := receiver.InboxDelivery{
 			Provider:       job.Args.Provider,
 			IdempotencyKey: job.Args.Key,
 			Body:           job.Args.Body,
 			ReceivedAt:     job.Args.ReceivedAt,
 			Attempt:        job.Attempt,
-		})
+		}
+		runCtx, end := ctx, func(error) {}
+		if f := w.ib.cfg.AttemptContext; f != nil {
+			if c, e := f(ctx, d); c != nil && e != nil {
+				runCtx, end = c, e
+			}
+		}
+		err = rx.Process(runCtx, d)
+		end(err)
 	}
 	if f := w.ib.cfg.OnAttempt; f != nil {
 		j := jobOf(job.JobRow)

@@ -73,6 +73,9 @@
 // # The inbox
 //
 // In the asynchronous mode (receiver.Config.Inbox) the request's span ends when the delivery
-// is queued (inspecthook.outcome "queued"); the handler runs later in a worker, outside this
-// span. This package does not trace those runs.
+// is queued (inspecthook.outcome "queued"); the handler runs later in a worker. Give Attempt
+// to inbox.Config.AttemptContext and each run gets a span of its own, "webhook <provider>
+// attempt", that the handler's spans nest under:
+//
+//	ib, err := inbox.Open(ctx, inbox.Config{DB: db, AttemptContext: tr.Attempt})
 package tracing

@@ -42,6 +42,7 @@ const (
 	KeyScheme          attribute.Key = "inspecthook.scheme"              // the authentication scheme, such as "hmac"
 	KeyRejection       attribute.Key = "inspecthook.rejection"           // why a 4xx was answered, such as "unauthenticated"
 	KeyHandlerDuration attribute.Key = "inspecthook.handler.duration_ms" // how long the handler ran, in milliseconds
+	KeyAttempt         attribute.Key = "inspecthook.attempt"             // an inbox attempt's number: 1 for the first run
 )
 
 // The values of KeyOutcome.
@@ -307,6 +308,36 @@ func (t *Tracing) OnStage(ctx context.Context, s receiver.Stage) {
 		return
 	}
 	span.AddEvent(EventStage, trace.WithAttributes(KeyStage.String(s.String())))
+}
+
+// Attempt starts the span of one run of a stored delivery by an inbox worker, and returns the
+// context the handler runs under, which carries it, and the function that ends it with the
+// attempt's error: give it to inbox.Config.AttemptContext. The span is of kind consumer, named
+// "<span name> attempt" ("webhook safetyculture attempt"), and holds inspecthook.provider,
+// inspecthook.idempotency_key, inspecthook.attempt and inspecthook.outcome ("processed",
+// "permanent_error", or "failed" with the status Error: the attempt will be retried or is
+// dead). As for a request, no error text and no body byte is recorded. It starts a new trace: the
+// request that stored the delivery ended long before.
+func (t *Tracing) Attempt(ctx context.Context, d receiver.InboxDelivery) (context.Context, func(error)) {
+	ctx, span := t.tracer.Start(ctx, t.spanName(d.Provider)+" attempt",
+		trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(
+			KeyProvider.String(cut(d.Provider)),
+			KeyIdempotencyKey.String(d.IdempotencyKey),
+			KeyAttempt.Int(d.Attempt),
+		))
+	return ctx, func(err error) {
+		switch {
+		case err == nil:
+			span.SetAttributes(KeyOutcome.String(OutcomeProcessed))
+		case receiver.IsPermanent(err):
+			span.SetAttributes(KeyOutcome.String(OutcomePermanentError))
+		default:
+			span.SetAttributes(KeyOutcome.String(OutcomeFailed))
+			span.SetStatus(codes.Error, "the handler failed")
+		}
+		span.End()
+	}
 }
 
 // Observe sets the attributes of o's delivery on the span of ctx, and for a status of 500 or
