@@ -64,6 +64,7 @@ func (rx *Receiver) claimEarly(next http.Handler) http.Handler {
 			w.Header().Set("Retry-After", rx.untilLeaseEnds(c.LeaseEnds))
 			rx.rejectClaim(w, r, http.StatusConflict, "conflict: this event is being processed; retry later\n", fmt.Errorf("%w: key %q", idempotency.ErrInFlight, key))
 		case c.State == idempotency.Done && rq.known:
+			rq.out.Type, rq.out.EventID, rq.out.Version = rq.seen.typ, rq.seen.id, rq.seen.version
 			rx.rejectClaim(w, r, http.StatusOK, "ok: already processed\n", errEarlyDuplicate)
 		case c.State == idempotency.Claimed, c.State == idempotency.Done:
 			rq.early = earlyClaim{key: key, claim: c, pending: true}
@@ -82,20 +83,20 @@ func (rx *Receiver) claimEarly(next http.Handler) http.Handler {
 // records in rq whether the receiver remembers the bytes decoding.
 func (rx *Receiver) earlyKey(r *http.Request, rq *request) string {
 	body, read := rawbody.FromRequest(r)
-	var remembered string
 	if read {
 		rq.fp, rq.hasFP = rx.seen.fingerprint(body), true
-		remembered, rq.known = rx.seen.lookup(rq.fp, len(body))
+		rq.seen, rq.known = rx.seen.lookup(rq.fp, len(body))
 	}
 	if v := rx.headerKey(r); v != "" {
 		return idempotency.BoundKey(events.FieldKey(rx.name, v))
 	}
-	return remembered // "" unless rq.known
+	return rq.seen.key // "" unless rq.known
 }
 
-// remember records, once the body decoded and validated to the envelope key key (before the
-// IdempotencyKeyHeader's rule), that its bytes decode to it.
-func (rx *Receiver) remember(r *http.Request, rq *request, key string) {
+// remember records, once the body decoded and validated to env, that its bytes decode to key
+// (the envelope's, bounded, before the IdempotencyKeyHeader's rule) and to env's type, id and
+// version.
+func (rx *Receiver) remember(r *http.Request, rq *request, key string, env *events.Envelope) {
 	if rq.known {
 		return
 	}
@@ -106,7 +107,7 @@ func (rx *Receiver) remember(r *http.Request, rq *request, key string) {
 	if !rq.hasFP {
 		rq.fp, rq.hasFP = rx.seen.fingerprint(body), true
 	}
-	rx.seen.add(rq.fp, len(body), key)
+	rx.seen.add(rq.fp, len(body), seenDelivery{key: key, typ: env.Type, id: env.ID, version: env.Version})
 }
 
 // headerKey is the value of the IdempotencyKeyHeader, trimmed, or "".

@@ -293,7 +293,7 @@ func TestEarlyKeyMismatch(t *testing.T) {
 }
 
 // TestEarlyDuplicateDelivery: a duplicate answered before decoding carries what is known of it
-// (provider, key, receipt time), is logged with its key, and answers exactly as the claim stage
+// (provider, key, receipt time, and the type its bytes decoded to before), is logged with its key, and answers exactly as the claim stage
 // answers a duplicate after decoding.
 func TestEarlyDuplicateDelivery(t *testing.T) {
 	fake := &fakeProvider{}
@@ -309,8 +309,8 @@ func TestEarlyDuplicateDelivery(t *testing.T) {
 	assert.Equal(t, "fake", o.Provider)
 	assert.Equal(t, "fake:a", o.IdempotencyKey)
 	assert.False(t, o.ReceivedAt.IsZero())
-	assert.Empty(t, o.Type, "not decoded: no type")
-	assert.Nil(t, o.Envelope)
+	assert.Equal(t, "thing.created", o.Type, "the type the same bytes decoded to before")
+	assert.Nil(t, o.Envelope, "not decoded")
 
 	late := e.post(bodyAIndented)
 	require.Equal(t, int32(2), fake.decodes.Load(), "other bytes: decoded first")

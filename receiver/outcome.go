@@ -13,7 +13,8 @@ import (
 type Outcome struct {
 	// Delivery is the delivery as far as it was decoded: Provider and ReceivedAt are always
 	// set; a duplicate answered before decoding (see the package documentation) has its
-	// IdempotencyKey too, and nothing more.
+	// IdempotencyKey too, and, when the receiver remembers its bytes decoding, the Type,
+	// EventID and Version they decoded to (not Types, nor the Envelope).
 	Delivery
 
 	Stage     Stage // where handling ended; StageComplete for a success

@@ -312,7 +312,7 @@ func (rx *Receiver) describe(next http.Handler) http.Handler {
 			// The early claim looks bodies up only where verify read them before it, in the
 			// synchronous mode.
 			if rq := requestOf(r); rq != nil && rx.cfg.Inbox == nil && rx.cfg.Verifier != nil {
-				rx.remember(r, rq, idempotency.BoundKey(env.IdempotencyKey))
+				rx.remember(r, rq, idempotency.BoundKey(env.IdempotencyKey), env)
 				rx.checkEarlyKey(r, rq)
 			}
 		}

@@ -26,6 +26,7 @@ type request struct {
 	// body's bytes are remembered to decode.
 	fp           uint64
 	hasFP, known bool
+	seen         seenDelivery // what the remembered bytes decoded to, when known
 
 	// delivery is what FromContext returns in the handler, once hasDelivery is set.
 	delivery    Delivery

@@ -30,7 +30,13 @@ type seenBodies struct {
 type seenEntry struct {
 	fp   uint64
 	size int
-	key  string
+	seenDelivery
+}
+
+// seenDelivery is what a remembered body decoded to: its idempotency key, and the type, event
+// id and format version a duplicate answered before decoding reports in its Outcome.
+type seenDelivery struct {
+	key, typ, id, version string
 }
 
 func newSeenBodies() *seenBodies {
@@ -42,27 +48,28 @@ func (s *seenBodies) fingerprint(body []byte) uint64 { return maphash.Bytes(s.se
 
 // lookup returns the key the body of fingerprint fp and length size decoded to, if it is
 // remembered.
-func (s *seenBodies) lookup(fp uint64, size int) (string, bool) {
+func (s *seenBodies) lookup(fp uint64, size int) (seenDelivery, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i, ok := s.index[fp]
 	if !ok || s.ring[i].size != size {
-		return "", false
+		return seenDelivery{}, false
 	}
-	return s.ring[i].key, true
+	return s.ring[i].seenDelivery, true
 }
 
 // add remembers that the body of fingerprint fp and length size decoded to key, forgetting the
 // oldest body when seenCapacity are remembered.
-func (s *seenBodies) add(fp uint64, size int, key string) {
-	key = strings.Clone(key) // never hold on to memory the key may share, such as a body
+func (s *seenBodies) add(fp uint64, size int, d seenDelivery) {
+	// Never hold on to memory the strings may share, such as a body.
+	d = seenDelivery{key: strings.Clone(d.key), typ: strings.Clone(d.typ), id: strings.Clone(d.id), version: strings.Clone(d.version)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if i, ok := s.index[fp]; ok {
-		s.ring[i].size, s.ring[i].key = size, key
+		s.ring[i].size, s.ring[i].seenDelivery = size, d
 		return
 	}
-	e := seenEntry{fp: fp, size: size, key: key}
+	e := seenEntry{fp: fp, size: size, seenDelivery: d}
 	if len(s.ring) < seenCapacity {
 		s.index[fp] = len(s.ring)
 		s.ring = append(s.ring, e)

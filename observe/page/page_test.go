@@ -205,7 +205,7 @@ func TestListShowsEachDelivery(t *testing.T) {
 		{"4", "422", "validate", "TRIGGER_EVENT_INSPECTION_STARTED", "", "required field missing: data.audit.audit_id"},
 		{"3", "401", "verify", "—", "", "unauthenticated: signature or credentials do not match"},
 		// Answered before decoding: the type is the first delivery's, marked so.
-		{"2", "200", "complete", "TRIGGER_EVENT_INSPECTION_COMPLETED *", "duplicate", "already handled: the handler was not called"},
+		{"2", "200", "complete", "TRIGGER_EVENT_INSPECTION_COMPLETED", "duplicate", "already handled: the handler was not called"},
 		{"1", "200", "complete", "TRIGGER_EVENT_INSPECTION_COMPLETED", "", ""},
 	}
 	for i, w := range want {

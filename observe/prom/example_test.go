@@ -74,10 +74,9 @@ func Example() {
 		}
 	}
 	// Output:
-	// inspecthook_deliveries_total{event_type="inspection.created",provider="record360",stage="complete",status="200"} 1
-	// inspecthook_deliveries_total{event_type="none",provider="record360",stage="complete",status="200"} 1
+	// inspecthook_deliveries_total{event_type="inspection.created",provider="record360",stage="complete",status="200"} 2
 	// inspecthook_deliveries_total{event_type="none",provider="record360",stage="verify",status="401"} 1
-	// inspecthook_duplicates_total{event_type="none",provider="record360"} 1
+	// inspecthook_duplicates_total{event_type="inspection.created",provider="record360"} 1
 	// inspecthook_rejections_total{provider="record360",reason="unauthenticated",scheme="bearer"} 1
 	// inspecthook_unauthenticated_total{cause="missing",provider="record360",scheme="bearer"} 1
 }

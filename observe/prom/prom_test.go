@@ -884,8 +884,7 @@ func TestRecord360EndToEnd(t *testing.T) {
 	require.Equal(t, 1, calls.Len())
 
 	require.Equal(t, map[string]float64{
-		`inspecthook_deliveries_total{event_type="inspection.created",provider="record360",stage="complete",status="200"}`: 1,
-		`inspecthook_deliveries_total{event_type="none",provider="record360",stage="complete",status="200"}`:               1, // the duplicate, found before decoding
+		`inspecthook_deliveries_total{event_type="inspection.created",provider="record360",stage="complete",status="200"}`: 2, // with the duplicate, found before decoding
 		`inspecthook_deliveries_total{event_type="none",provider="record360",stage="verify",status="401"}`:                 2,
 		`inspecthook_deliveries_total{event_type="none",provider="record360",stage="body",status="413"}`:                   1,
 		`inspecthook_deliveries_total{event_type="none",provider="record360",stage="decode",status="400"}`:                 1,
@@ -893,7 +892,7 @@ func TestRecord360EndToEnd(t *testing.T) {
 		`inspecthook_deliveries_total{event_type="unknown",provider="record360",stage="complete",status="200"}`:            1,
 		`inspecthook_deliveries_total{event_type="none",provider="record360",stage="method",status="405"}`:                 1,
 		`inspecthook_deliveries_total{event_type="none",provider="record360",stage="method",status="415"}`:                 1,
-		`inspecthook_duplicates_total{event_type="none",provider="record360"}`:                                             1,
+		`inspecthook_duplicates_total{event_type="inspection.created",provider="record360"}`:                               1,
 		`inspecthook_rejections_total{provider="record360",reason="unauthenticated",scheme="bearer"}`:                      2,
 		`inspecthook_rejections_total{provider="record360",reason="too_large",scheme=""}`:                                  1,
 		`inspecthook_rejections_total{provider="record360",reason="undecodable",scheme=""}`:                                1,
@@ -909,7 +908,7 @@ func TestRecord360EndToEnd(t *testing.T) {
 	}, series(t, reg,
 		"inspecthook_deliveries_total", "inspecthook_duplicates_total", "inspecthook_rejections_total",
 		"inspecthook_unauthenticated_total", "inspecthook_handler_duration_seconds", "inspecthook_delivery_duration_seconds"))
-	require.Equal(t, 1.0, testutil.ToFloat64(m.deliveries.WithLabelValues("record360", "inspection.created", "complete", "200")))
+	require.Equal(t, 2.0, testutil.ToFloat64(m.deliveries.WithLabelValues("record360", "inspection.created", "complete", "200")))
 }
 
 // TestSafetyCultureReplayAll replays every SafetyCulture fixture, signed with HMAC, through a
