@@ -302,19 +302,12 @@ The exit status is 1 when a job was not found or was running, after the others w
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ids, err := inboxParseIDs(args)
-			if err != nil {
-				return err
-			}
-			ib, err := a.openInbox(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			defer ib.close()
-			if dead {
-				return a.retryDeadLetters(cmd.Context(), ib, inboxProviderName(provider))
-			}
-			return a.eachInboxJob(ids, func(id int64) error { return a.retryInboxJob(cmd.Context(), ib, id) })
+			return a.onInboxJobs(cmd, f, args, func(ctx context.Context, ib *openedInbox, ids []int64) error {
+				if dead {
+					return a.retryDeadLetters(ctx, ib, inboxProviderName(provider))
+				}
+				return a.eachInboxJob(ids, func(id int64) error { return a.retryInboxJob(ctx, ib, id) })
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&dead, "dead", false, "retry every dead letter")
@@ -350,16 +343,9 @@ still discarded.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ids, err := inboxParseIDs(args)
-			if err != nil {
-				return err
-			}
-			ib, err := a.openInbox(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			defer ib.close()
-			return a.eachInboxJob(ids, func(id int64) error { return a.discardInboxJob(cmd.Context(), ib, id) })
+			return a.onInboxJobs(cmd, f, args, func(ctx context.Context, ib *openedInbox, ids []int64) error {
+				return a.eachInboxJob(ids, func(id int64) error { return a.discardInboxJob(ctx, ib, id) })
+			})
 		},
 	}
 	return cmd
@@ -610,6 +596,21 @@ func inboxOpenSQLite(ctx context.Context, spec string) (string, *sql.DB, error) 
 // inboxURIPath escapes the characters that end or escape the path of a SQLite URI filename.
 func inboxURIPath(path string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// onInboxJobs checks the job IDs of args (before the database is opened: a bad ID is a usage
+// error), opens the inbox and runs do with them.
+func (a *app) onInboxJobs(cmd *cobra.Command, f *inboxFlags, args []string, do func(ctx context.Context, ib *openedInbox, ids []int64) error) error {
+	ids, err := inboxParseIDs(args)
+	if err != nil {
+		return err
+	}
+	ib, err := a.openInbox(cmd.Context(), f)
+	if err != nil {
+		return err
+	}
+	defer ib.close()
+	return do(cmd.Context(), ib, ids)
 }
 
 // eachInboxJob runs do for each ID; a failure is printed and the next ID is done. It returns

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"github.com/inspecthook/inspecthook/events/vehreports"
 	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/observe/prom/internal/promcore"
+	"github.com/inspecthook/inspecthook/observe/prom/internal/promtest"
 	"github.com/inspecthook/inspecthook/ratelimit"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
@@ -46,34 +46,8 @@ func newMetrics(t *testing.T, opts ...Option) (*Metrics, *prometheus.Registry) {
 // value, a histogram's sample count.
 func series(t *testing.T, g prometheus.Gatherer, names ...string) map[string]float64 {
 	t.Helper()
-	mfs, err := g.Gather()
+	out, err := promtest.Series(g, names...)
 	require.NoError(t, err)
-	out := map[string]float64{}
-	for _, mf := range mfs {
-		if len(names) > 0 && !slices.Contains(names, mf.GetName()) {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			var labels []string
-			for _, lp := range m.GetLabel() {
-				labels = append(labels, lp.GetName()+"="+strconv.Quote(lp.GetValue()))
-			}
-			key := mf.GetName()
-			if len(labels) > 0 {
-				key += "{" + strings.Join(labels, ",") + "}"
-			}
-			switch {
-			case m.GetCounter() != nil:
-				out[key] = m.GetCounter().GetValue()
-			case m.GetGauge() != nil:
-				out[key] = m.GetGauge().GetValue()
-			case m.GetHistogram() != nil:
-				out[key] = float64(m.GetHistogram().GetSampleCount())
-			default:
-				t.Fatalf("%s: unexpected metric type %v", key, mf.GetType())
-			}
-		}
-	}
 	return out
 }
 
