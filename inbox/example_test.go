@@ -2,15 +2,13 @@ package inbox_test
 
 import (
 	"context"
-	"database/sql"
 	"log"
 	"net/http"
 	"time"
 
-	_ "modernc.org/sqlite"
-
 	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -19,14 +17,13 @@ import (
 // SQLite file.
 func Example() {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:inbox.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	db, err := inboxsqlite.OpenDB("inbox.db")
 	if err != nil {
 		log.Fatal(err)
 	}
-	db.SetMaxOpenConns(1)
 	defer db.Close()
 
-	ib, err := inbox.Open(ctx, inbox.Config{DB: db})
+	ib, err := inbox.Open(ctx, inboxsqlite.New(db), inbox.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package inbox_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,10 +18,11 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
-	_ "modernc.org/sqlite"
 
 	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 	"github.com/inspecthook/inspecthook/webhooktest"
@@ -47,7 +47,7 @@ func inboxPostgresURL() string {
 // inboxDriver opens the database of one River driver for a test.
 type inboxDriver struct {
 	name string
-	open func(t *testing.T, cfg inbox.Config) inbox.Config // fills Pool or DB
+	open func(t *testing.T) inbox.Driver
 }
 
 // inboxDrivers are the drivers every behaviour test runs on.
@@ -57,19 +57,24 @@ var inboxDrivers = []inboxDriver{
 }
 
 // inboxSQLite opens a SQLite file of the test's own, with one connection as River advises.
-func inboxSQLite(t *testing.T, cfg inbox.Config) inbox.Config {
+func inboxSQLite(t *testing.T) inbox.Driver {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "inbox.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	db, err := inboxsqlite.OpenDB(filepath.Join(t.TempDir(), "inbox.db"))
 	require.NoError(t, err)
-	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { _ = db.Close() })
-	cfg.DB = db
-	return cfg
+	return inboxsqlite.New(db)
 }
 
 // inboxPostgres opens a pool whose search_path is a fresh schema of the test's own, dropped when
 // the test ends. It skips the test when the server is unreachable, and fails it when CI is "true".
-func inboxPostgres(t *testing.T, cfg inbox.Config) inbox.Config {
+func inboxPostgres(t *testing.T) inbox.Driver {
+	return inboxpg.New(inboxPostgresPool(t))
+}
+
+// inboxPostgresPool opens a pool whose search_path is a fresh schema of the test's own, dropped
+// when the test ends. It skips the test when the server is unreachable, and fails it when CI is
+// "true".
+func inboxPostgresPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -109,8 +114,7 @@ func inboxPostgres(t *testing.T, cfg inbox.Config) inbox.Config {
 			t.Errorf("dropping schema %s: %v", schema, err)
 		}
 	})
-	cfg.Pool = pool
-	return cfg
+	return pool
 }
 
 // inboxNowRetry retries a failed attempt at once.
@@ -143,14 +147,13 @@ type inboxEnv struct {
 // receiver and starts the workers; everything stops when the test ends.
 func newInboxEnv(t *testing.T, d inboxDriver, cfg inbox.Config) *inboxEnv {
 	t.Helper()
-	cfg = d.open(t, cfg)
 	if cfg.RetryPolicy == nil {
 		cfg.RetryPolicy = inboxNowRetry{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = webhooktest.Logger(t)
 	}
-	ib, err := inbox.Open(t.Context(), cfg)
+	ib, err := inbox.Open(t.Context(), d.open(t), cfg)
 	require.NoError(t, err)
 	signer, err := verify.NewBearer(inboxToken)
 	require.NoError(t, err)

@@ -1,8 +1,8 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,13 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/inspecthook/inspecthook/idempotency"
@@ -26,8 +20,15 @@ import (
 // Defaults for the zero fields of Config.
 const (
 	DefaultQueue       = "inspecthook"
-	DefaultWorkers     = 10
 	DefaultMaxAttempts = 25 // River's default
+
+	// DefaultWorkers is Config.Workers' default. River fetches at most as many jobs at a time
+	// as there are free workers, so the workers bound the rate as well as the concurrency.
+	DefaultWorkers = 100
+	// DefaultFetchCooldown is Config.FetchCooldown's default.
+	DefaultFetchCooldown = 10 * time.Millisecond
+	// DefaultFetchPollInterval is Config.FetchPollInterval's default.
+	DefaultFetchPollInterval = 100 * time.Millisecond
 
 	// DefaultRescueAfter is Config.RescueAfter's default: a minute above the receiver's
 	// default HandlerTimeout.
@@ -47,19 +48,21 @@ var (
 	ErrConfig = errors.New("inbox: invalid configuration")
 )
 
-// Config configures an Inbox. Exactly one of Pool and DB is required; zero fields get the
-// documented defaults.
+// Config configures an Inbox. Its zero value is valid: every zero field gets the documented
+// default.
 type Config struct {
-	// Pool is a PostgreSQL pool, used through River's riverpgxv5 driver: any number of
-	// replicas may share it.
-	Pool *pgxpool.Pool
-	// DB is a SQLite database (modernc.org/sqlite, driver name "sqlite"), used through River's
-	// riversqlite driver: one node only. Give it SetMaxOpenConns(1), as River advises.
-	DB *sql.DB
 	// Queue is the River queue of the deliveries. Default DefaultQueue.
 	Queue string
 	// Workers is how many deliveries run at once in this process. Default DefaultWorkers.
 	Workers int
+	// FetchCooldown is the shortest time between two fetches of waiting jobs (River's
+	// FetchCooldown). With Workers it bounds the rate: at most Workers jobs per FetchCooldown.
+	// Default DefaultFetchCooldown.
+	FetchCooldown time.Duration
+	// FetchPollInterval is how often waiting jobs are looked for when nothing announces them
+	// (River's FetchPollInterval): SQLite always polls, PostgreSQL is told of new jobs at once
+	// and polls only as a fallback. Default DefaultFetchPollInterval; at least FetchCooldown.
+	FetchPollInterval time.Duration
 	// MaxAttempts is how many times a delivery runs before it becomes a dead letter.
 	// Default DefaultMaxAttempts (25, River's).
 	MaxAttempts int
@@ -77,16 +80,30 @@ type Config struct {
 	RetryPolicy river.ClientRetryPolicy
 	// Logger receives River's logs. Default slog.Default().
 	Logger *slog.Logger
+	// LogLevel is the lowest level of River's records that reach Logger. Default slog.LevelWarn:
+	// River's start-up lines and its periodic job counts are Info, and are dropped.
+	LogLevel slog.Leveler
 	// OnError, when set, is called with every failed attempt.
 	OnError func(ctx context.Context, job Job, err error)
 	// OnAttempt, when set, is called after every attempt, successful or not, with what became
 	// of it: for metrics of attempts, handler time and dead letters.
 	OnAttempt func(ctx context.Context, a Attempt)
-	// AttemptContext, when set, is called as each attempt starts: the context it returns is the
-	// one the delivery's handler runs under, and end is called with the attempt's error (nil on
-	// success) when it is over. It gives each attempt a span of its own that the handler's spans
-	// nest under, as observe/tracing's Tracing.Attempt does.
-	AttemptContext func(ctx context.Context, d receiver.InboxDelivery) (_ context.Context, end func(error))
+	// Tracer, when set, links each attempt to the request that stored its delivery:
+	// observe/tracing's Tracing is one.
+	Tracer Tracer
+}
+
+// Tracer links each run of a stored delivery to the request that stored it; observe/tracing's
+// Tracing is one.
+type Tracer interface {
+	// Inject returns the trace context of ctx, the request's as Enqueue stores a delivery, as
+	// text fields (W3C traceparent and tracestate) to keep with the job; nil for none.
+	Inject(ctx context.Context) map[string]string
+	// Attempt starts the span of one attempt of d, linked to stored (what Inject returned when
+	// d was stored; nil for none), and returns the context the handler runs under, which
+	// carries the span, and the function that ends it with the attempt's error (nil on
+	// success).
+	Attempt(ctx context.Context, d receiver.InboxDelivery, stored map[string]string) (_ context.Context, end func(error))
 }
 
 // Job is one stored delivery, as River holds it.
@@ -123,6 +140,8 @@ type args struct {
 	Key        string    `json:"key" river:"unique"`
 	Body       []byte    `json:"body"` // base64 in JSON
 	ReceivedAt time.Time `json:"received_at"`
+	// Trace is the trace context of the request that stored the delivery, from Config.Tracer.
+	Trace map[string]string `json:"trace,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -144,6 +163,7 @@ type client interface {
 // Build it with Open. It is safe for concurrent use.
 type Inbox struct {
 	cfg    Config
+	driver Driver
 	client client
 
 	mu        sync.RWMutex
@@ -152,76 +172,85 @@ type Inbox struct {
 
 var _ receiver.Inbox = (*Inbox)(nil)
 
-// Open migrates the database to River's schema (idempotent, safe from several replicas) and
-// builds the Inbox. Workers are not started: Register the receivers, then Start.
-func Open(ctx context.Context, cfg Config) (*Inbox, error) {
+// Open migrates the database of driver to River's schema (idempotent, safe from several
+// replicas) and builds the Inbox:
+//
+//	ib, err := inbox.Open(ctx, inboxpg.New(pool), inbox.Config{})
+//
+// Workers are not started: Register the receivers, then Start.
+func Open(ctx context.Context, driver Driver, cfg Config) (*Inbox, error) {
 	switch {
-	case (cfg.Pool == nil) == (cfg.DB == nil):
-		return nil, fmt.Errorf("%w: exactly one of Pool and DB", ErrConfig)
-	case cfg.Workers < 0, cfg.MaxAttempts < 0, cfg.Retention < 0, cfg.RescueAfter < 0:
+	case driver.build == nil:
+		return nil, fmt.Errorf("%w: no driver (use inboxpg.New or inboxsqlite.New)", ErrConfig)
+	case cfg.Workers < 0, cfg.MaxAttempts < 0, cfg.Retention < 0, cfg.RescueAfter < 0,
+		cfg.FetchCooldown < 0, cfg.FetchPollInterval < 0:
 		return nil, fmt.Errorf("%w: negative limit", ErrConfig)
 	}
-	if cfg.Queue == "" {
-		cfg.Queue = DefaultQueue
-	}
-	if cfg.Workers == 0 {
-		cfg.Workers = DefaultWorkers
-	}
-	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
-	if cfg.RescueAfter == 0 {
-		cfg.RescueAfter = DefaultRescueAfter
-	}
-	if cfg.Retention == 0 {
-		cfg.Retention = idempotency.DefaultRetention
+	cfg.Queue = cmp.Or(cfg.Queue, DefaultQueue)
+	cfg.Workers = cmp.Or(cfg.Workers, DefaultWorkers)
+	cfg.MaxAttempts = cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts)
+	cfg.RescueAfter = cmp.Or(cfg.RescueAfter, DefaultRescueAfter)
+	cfg.Retention = cmp.Or(cfg.Retention, idempotency.DefaultRetention)
+	cfg.FetchCooldown = cmp.Or(cfg.FetchCooldown, DefaultFetchCooldown)
+	cfg.FetchPollInterval = cmp.Or(cfg.FetchPollInterval, max(DefaultFetchPollInterval, cfg.FetchCooldown))
+	if cfg.FetchPollInterval < cfg.FetchCooldown {
+		return nil, fmt.Errorf("%w: FetchPollInterval %v is shorter than FetchCooldown %v", ErrConfig, cfg.FetchPollInterval, cfg.FetchCooldown)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	ib := &Inbox{cfg: cfg, receivers: map[string]*receiver.Receiver{}}
+	if cfg.LogLevel == nil {
+		cfg.LogLevel = slog.LevelWarn
+	}
+	riverLog := slog.New(levelHandler{min: cfg.LogLevel, h: cfg.Logger.Handler()})
+	ib := &Inbox{cfg: cfg, driver: driver, receivers: map[string]*receiver.Receiver{}}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &worker{ib: ib}); err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
 	rc := &river.Config{
-		Queues:                      map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}},
-		Workers:                     workers,
-		MaxAttempts:                 cfg.MaxAttempts,
-		RetryPolicy:                 cfg.RetryPolicy,
-		Logger:                      cfg.Logger,
-		JobTimeout:                  -1, // the receiver's HandlerTimeout bounds a handler
+		Queues:            map[string]river.QueueConfig{cfg.Queue: {MaxWorkers: cfg.Workers}},
+		Workers:           workers,
+		MaxAttempts:       cfg.MaxAttempts,
+		RetryPolicy:       cfg.RetryPolicy,
+		Logger:            riverLog,
+		FetchCooldown:     cfg.FetchCooldown,
+		FetchPollInterval: cfg.FetchPollInterval,
+		// River's rescuer runs a job again once it has been running for RescueStuckJobsAfter,
+		// but only when the job's timeout has passed too: a job without one (-1) is never
+		// rescued. So the job timeout is RescueAfter, which is above the receiver's
+		// HandlerTimeout, the bound a live handler keeps to.
+		JobTimeout:                  cfg.RescueAfter,
 		RescueStuckJobsAfter:        cfg.RescueAfter,
 		CompletedJobRetentionPeriod: cfg.Retention,
 		DiscardedJobRetentionPeriod: cfg.Retention,
 		CancelledJobRetentionPeriod: cfg.Retention,
 	}
 	var err error
-	if cfg.Pool != nil {
-		ib.client, err = build[pgx.Tx](ctx, riverpgxv5.New(cfg.Pool), rc, cfg.Logger)
-	} else {
-		ib.client, err = build[*sql.Tx](ctx, riversqlite.New(cfg.DB), rc, cfg.Logger)
-	}
-	if err != nil {
+	if ib.client, err = driver.build(ctx, rc, riverLog); err != nil {
 		return nil, err
 	}
 	return ib, nil
 }
 
-// build migrates and returns River's client over driver.
-func build[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], rc *river.Config, log *slog.Logger) (client, error) {
-	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("inbox: migrator: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("inbox: migrate: %w", err)
-	}
-	c, err := river.NewClient(driver, rc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	return c, nil
+// levelHandler passes on the records of at least min.
+type levelHandler struct {
+	min slog.Leveler
+	h   slog.Handler
+}
+
+func (l levelHandler) Enabled(ctx context.Context, lv slog.Level) bool {
+	return lv >= l.min.Level() && l.h.Enabled(ctx, lv)
+}
+
+func (l levelHandler) Handle(ctx context.Context, r slog.Record) error { return l.h.Handle(ctx, r) }
+
+func (l levelHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelHandler{min: l.min, h: l.h.WithAttrs(as)}
+}
+
+func (l levelHandler) WithGroup(name string) slog.Handler {
+	return levelHandler{min: l.min, h: l.h.WithGroup(name)}
 }
 
 // Register makes the Inbox run the deliveries of rx's provider with rx.Process. Call it before
@@ -240,11 +269,16 @@ func (ib *Inbox) Enqueue(ctx context.Context, d receiver.InboxDelivery) (duplica
 	if d.IdempotencyKey == "" {
 		return false, fmt.Errorf("%w: empty idempotency key", ErrConfig)
 	}
+	var trace map[string]string
+	if ib.cfg.Tracer != nil {
+		trace = ib.cfg.Tracer.Inject(ctx)
+	}
 	res, err := ib.client.Insert(ctx, args{
 		Provider:   d.Provider,
 		Key:        d.IdempotencyKey,
 		Body:       d.Body,
 		ReceivedAt: d.ReceivedAt,
+		Trace:      trace,
 	}, &river.InsertOpts{
 		Queue:       ib.cfg.Queue,
 		MaxAttempts: ib.cfg.MaxAttempts,
@@ -293,7 +327,7 @@ func (ib *Inbox) Job(ctx context.Context, id int64) (Job, error) {
 	return jobOf(row), nil
 }
 
-// listPage is how many dead letters RetryDeadLetters reads at a time.
+// listPage is how many dead letters RetryDiscarded reads at a time.
 const listPage = 500
 
 // List returns the deliveries of p's states, provider and key, oldest first unless
@@ -319,10 +353,10 @@ func (ib *Inbox) List(ctx context.Context, p ListParams) ([]Job, error) {
 		lp = lp.States(rivertype.JobStates()...)
 	}
 	if p.Provider != "" {
-		lp = lp.Where(ib.argField("provider")+" = @provider", river.NamedArgs{"provider": p.Provider})
+		lp = lp.Where(argField("provider")+" = @provider", river.NamedArgs{"provider": p.Provider})
 	}
 	if p.Key != "" {
-		lp = lp.Where(ib.argField("key")+" = @key", river.NamedArgs{"key": p.Key})
+		lp = lp.Where(argField("key")+" = @key", river.NamedArgs{"key": p.Key})
 	}
 	res, err := ib.client.JobList(ctx, lp)
 	if err != nil {
@@ -335,14 +369,9 @@ func (ib *Inbox) List(ctx context.Context, p ListParams) ([]Job, error) {
 	return jobs, nil
 }
 
-// argField is the SQL of one text field of a job's args, in the database's JSON dialect. name
-// is one of args' JSON names, never user input.
-func (ib *Inbox) argField(name string) string {
-	if ib.cfg.Pool != nil {
-		return "args ->> '" + name + "'"
-	}
-	return "args ->> '$." + name + "'"
-}
+// argField is the SQL of one text field of a job's args: "->>" reads a top-level member in
+// PostgreSQL and SQLite alike. name is one of args' JSON names, never user input.
+func argField(name string) string { return "args ->> '" + name + "'" }
 
 // Retry makes job id run again, once, at once: a dead letter (discarded), a cancelled or a
 // completed job, or a waiting one sooner. A running job is left alone.
@@ -353,9 +382,9 @@ func (ib *Inbox) Retry(ctx context.Context, id int64) error {
 	return nil
 }
 
-// RetryDeadLetters retries every dead letter of provider (every provider's when empty) and
+// RetryDiscarded retries every dead letter of provider (every provider's when empty) and
 // returns how many it retried.
-func (ib *Inbox) RetryDeadLetters(ctx context.Context, provider string) (int, error) {
+func (ib *Inbox) RetryDiscarded(ctx context.Context, provider string) (int, error) {
 	n := 0
 	for {
 		jobs, err := ib.List(ctx, ListParams{States: []string{string(rivertype.JobStateDiscarded)}, Provider: provider, Limit: listPage})

@@ -3,7 +3,9 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,20 +18,23 @@ import (
 
 func TestOpenConfig(t *testing.T) {
 	tests := []struct {
-		name string
-		cfg  inbox.Config
+		name     string
+		noDriver bool
+		cfg      inbox.Config
 	}{
-		{"NoDatabase", inbox.Config{}},
-		{"NegativeWorkers", inbox.Config{Workers: -1}},
-		{"NegativeRetention", inbox.Config{Retention: -time.Second}},
+		{"NoDriver", true, inbox.Config{}},
+		{"NegativeWorkers", false, inbox.Config{Workers: -1}},
+		{"NegativeRetention", false, inbox.Config{Retention: -time.Second}},
+		{"NegativeFetchCooldown", false, inbox.Config{FetchCooldown: -time.Millisecond}},
+		{"PollBelowCooldown", false, inbox.Config{FetchCooldown: time.Second, FetchPollInterval: 10 * time.Millisecond}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := tt.cfg
-			if tt.name != "NoDatabase" {
-				cfg = inboxSQLite(t, cfg)
+			var d inbox.Driver
+			if !tt.noDriver {
+				d = inboxSQLite(t)
 			}
-			_, err := inbox.Open(t.Context(), cfg)
+			_, err := inbox.Open(t.Context(), d, tt.cfg)
 			require.ErrorIs(t, err, inbox.ErrConfig)
 		})
 	}
@@ -153,7 +158,7 @@ func testDeadLetter(t *testing.T, d inboxDriver) {
 	assert.Equal(t, 3, e.nextCall(t).Attempt)
 	e.waitState(t, "x1", "completed")
 
-	n, err := e.ib.RetryDeadLetters(t.Context(), "record360")
+	n, err := e.ib.RetryDiscarded(t.Context(), "record360")
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	assert.Equal(t, 3, e.nextCall(t).Attempt)
@@ -287,9 +292,65 @@ func TestInboxListAndOnError(t *testing.T) {
 					assert.Len(t, jobs, tt.want)
 				})
 			}
-			n, err := e.ib.RetryDeadLetters(t.Context(), "safetyculture")
+			n, err := e.ib.RetryDiscarded(t.Context(), "safetyculture")
 			require.NoError(t, err)
 			assert.Zero(t, n)
+		})
+	}
+}
+
+// recordLevels is a slog.Handler that keeps the level of every record, at every level.
+type recordLevels struct {
+	mu     sync.Mutex
+	levels []slog.Level
+}
+
+func (h *recordLevels) Enabled(context.Context, slog.Level) bool { return true }
+func (h *recordLevels) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.levels = append(h.levels, r.Level)
+	h.mu.Unlock()
+	return nil
+}
+func (h *recordLevels) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *recordLevels) WithGroup(string) slog.Handler      { return h }
+
+func (h *recordLevels) count(below slog.Level) (n int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, l := range h.levels {
+		if l < below {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRiverLogLevel checks River's own records below Warn reach the Logger only when LogLevel
+// asks for them: River writes Info lines as it starts and stops.
+func TestRiverLogLevel(t *testing.T) {
+	tests := []struct {
+		name      string
+		level     slog.Leveler
+		wantQuiet bool
+	}{
+		{"Default", nil, true},
+		{"Info", slog.LevelInfo, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &recordLevels{}
+			ib, err := inbox.Open(t.Context(), inboxSQLite(t), inbox.Config{Logger: slog.New(h), LogLevel: tt.level})
+			require.NoError(t, err)
+			require.NoError(t, ib.Start(t.Context()))
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			require.NoError(t, ib.Stop(ctx))
+			if tt.wantQuiet {
+				assert.Zero(t, h.count(slog.LevelWarn), "records below Warn")
+			} else {
+				assert.NotZero(t, h.count(slog.LevelWarn), "River's Info records")
+			}
 		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/inspecthook/inspecthook/events/vehreports"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -115,7 +116,7 @@ func outageStart(t *testing.T, url, schema, appName string, down *atomic.Bool, r
 	_, err = pool.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{schema}.Sanitize())
 	require.NoError(t, err)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ib, err := inbox.Open(ctx, inbox.Config{Pool: pool, Logger: quiet, Workers: 10})
+	ib, err := inbox.Open(ctx, inboxpg.New(pool), inbox.Config{Logger: quiet, Workers: 10})
 	require.NoError(t, err)
 	v, err := verify.NewHMAC(verify.VehReports(crashSecret))
 	require.NoError(t, err)

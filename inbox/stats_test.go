@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/inspecthook/inspecthook/inbox"
 	"github.com/inspecthook/inspecthook/receiver"
+	"github.com/inspecthook/inspecthook/webhooktest"
 )
 
 // TestStatsAndOnAttempt checks Stats counts jobs by provider and state and finds the oldest
@@ -66,7 +68,7 @@ func TestStatsAndOnAttempt(t *testing.T) {
 				assert.GreaterOrEqual(t, a.Duration, time.Duration(0))
 			}
 			mu.Unlock()
-			assert.Equal(t, map[string]int{inbox.AttemptSucceeded: 1, inbox.AttemptRetried: 1, inbox.AttemptDead: 1}, results)
+			assert.Equal(t, map[string]int{inbox.AttemptSucceeded: 1, inbox.AttemptRetried: 1, inbox.AttemptDiscarded: 1}, results)
 
 			// A waiting job: stop the workers, store one more, and find it the oldest waiting.
 			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -106,21 +108,38 @@ func TestStatsAndOnAttempt(t *testing.T) {
 
 type attemptKey struct{}
 
-// TestAttemptContext checks the handler runs under the context AttemptContext returns, and end
-// gets each attempt's error.
-func TestAttemptContext(t *testing.T) {
+type requestKey struct{}
+
+// testTracer stores the request's requestKey value and hands each attempt what was stored.
+type testTracer struct {
+	mu     sync.Mutex
+	stored []map[string]string
+	ends   []error
+}
+
+func (tr *testTracer) Inject(ctx context.Context) map[string]string {
+	v, _ := ctx.Value(requestKey{}).(string)
+	return map[string]string{"traceparent": v}
+}
+
+func (tr *testTracer) Attempt(ctx context.Context, d receiver.InboxDelivery, stored map[string]string) (context.Context, func(error)) {
+	tr.mu.Lock()
+	tr.stored = append(tr.stored, stored)
+	tr.mu.Unlock()
+	return context.WithValue(ctx, attemptKey{}, d.Attempt), func(err error) {
+		tr.mu.Lock()
+		tr.ends = append(tr.ends, err)
+		tr.mu.Unlock()
+	}
+}
+
+// TestTracer checks that what Tracer.Inject returns for the storing request reaches every
+// attempt, that the handler runs under the context Attempt returns, and that end gets each
+// attempt's error.
+func TestTracer(t *testing.T) {
 	d := inboxDrivers[len(inboxDrivers)-1] // one driver is enough: the hook is the worker's
-	var (
-		mu   sync.Mutex
-		ends []error
-	)
-	e := newInboxEnv(t, d, inbox.Config{MaxAttempts: 2, AttemptContext: func(ctx context.Context, del receiver.InboxDelivery) (context.Context, func(error)) {
-		return context.WithValue(ctx, attemptKey{}, del.Attempt), func(err error) {
-			mu.Lock()
-			ends = append(ends, err)
-			mu.Unlock()
-		}
-	}})
+	tr := &testTracer{}
+	e := newInboxEnv(t, d, inbox.Config{MaxAttempts: 2, Tracer: tr})
 	seen := make(chan any, 2)
 	e.setBehave(func(ctx context.Context, _ receiver.Delivery) error {
 		seen <- ctx.Value(attemptKey{})
@@ -129,15 +148,22 @@ func TestAttemptContext(t *testing.T) {
 		}
 		return nil
 	})
-	e.wantQueued(t, "hooked")
+	r := webhooktest.NewRequest(t, "/webhooks/record360", e.body, e.signer)
+	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, "00-request-span"))
+	r.Header.Set(inboxKeyHeader, "hooked")
+	w := httptest.NewRecorder()
+	e.rx.ServeHTTP(w, r)
+	require.Equal(t, "ok: queued\n", w.Body.String())
 	e.nextCall(t)
 	e.nextCall(t)
-	e.waitState(t, "hooked", "completed")
+	e.waitState(t, "hooked", inbox.StateCompleted)
 	require.Equal(t, 1, <-seen)
 	require.Equal(t, 2, <-seen)
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, ends, 2)
-	require.EqualError(t, ends[0], "first attempt fails")
-	require.NoError(t, ends[1])
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	want := map[string]string{"traceparent": "00-request-span"}
+	require.Equal(t, []map[string]string{want, want}, tr.stored, "each attempt gets the storing request's trace context")
+	require.Len(t, tr.ends, 2)
+	require.EqualError(t, tr.ends[0], "first attempt fails")
+	require.NoError(t, tr.ends[1])
 }

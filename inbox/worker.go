@@ -16,9 +16,6 @@ type worker struct {
 	ib *Inbox
 }
 
-// Timeout disables River's job timeout: the receiver's HandlerTimeout bounds the handler.
-func (*worker) Timeout(*river.Job[args]) time.Duration { return -1 }
-
 // Work calls rx.Process: nil completes the job, a Permanent error cancels it, another error
 // retries it until MaxAttempts, after which River discards it (a dead letter).
 func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
@@ -38,10 +35,8 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 			Attempt:        job.Attempt,
 		}
 		runCtx, end := ctx, func(error) {}
-		if f := w.ib.cfg.AttemptContext; f != nil {
-			if c, e := f(ctx, d); c != nil && e != nil {
-				runCtx, end = c, e
-			}
+		if tr := w.ib.cfg.Tracer; tr != nil {
+			runCtx, end = tr.Attempt(ctx, d, job.Args.Trace)
 		}
 		err = rx.Process(runCtx, d)
 		end(err)
@@ -56,7 +51,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 		case receiver.IsPermanent(err):
 			a.Result = AttemptCancelled
 		case job.Attempt >= job.MaxAttempts:
-			a.Result = AttemptDead
+			a.Result = AttemptDiscarded
 		default:
 			a.Result = AttemptRetried
 		}
@@ -80,14 +75,14 @@ func (w *worker) Work(ctx context.Context, job *river.Job[args]) error {
 const (
 	AttemptSucceeded = "succeeded" // the handler returned nil: the job completed
 	AttemptRetried   = "retried"   // it failed and will run again after a backoff
-	AttemptDead      = "dead"      // it failed its last attempt: a dead letter
+	AttemptDiscarded = "discarded" // it failed its last attempt: a dead letter, in StateDiscarded
 	AttemptCancelled = "cancelled" // it failed with a Permanent error: not retried
 )
 
 // Attempt is what became of one run of a stored delivery, for Config.OnAttempt.
 type Attempt struct {
 	Job      Job           // the job as it was run; Job.Attempt is this attempt's number
-	Result   string        // AttemptSucceeded, AttemptRetried, AttemptDead or AttemptCancelled
+	Result   string        // AttemptSucceeded, AttemptRetried, AttemptDiscarded or AttemptCancelled
 	Err      error         // the handler's error, nil on success
 	Duration time.Duration // how long the attempt took, decoding included
 }

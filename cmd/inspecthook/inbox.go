@@ -20,9 +20,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
-	_ "modernc.org/sqlite" // the SQLite driver, as package inbox's Config.DB expects it
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver inboxOpenSQLite opens (inboxsqlite registers it too)
 
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 )
 
 func init() { extraCommands = append(extraCommands, (*app).inboxCommand) }
@@ -34,40 +36,28 @@ const envInboxDB = "INSPECTHOOK_DB"
 const inboxOpenTimeout = 30 * time.Second
 
 // inboxSQLiteBusyTimeout is how long (in milliseconds) a SQLite statement waits for a lock held
-// by another process, such as the receiver's workers, as examples/async sets it.
+// by another process, such as the receiver's workers, as inboxsqlite.OpenDB sets it.
 const inboxSQLiteBusyTimeout = 10000
 
-// River's job states, as package inbox reports them in Job.State.
-const (
-	inboxAvailable = "available"
-	inboxScheduled = "scheduled"
-	inboxRetryable = "retryable"
-	inboxPending   = "pending"
-	inboxRunning   = "running"
-	inboxCompleted = "completed"
-	inboxDiscarded = "discarded"
-	inboxCancelled = "cancelled"
-)
+// inboxWaiting is the one --state value that is not a River state: every state of
+// inbox.WaitingStates, the jobs that have yet to run.
+const inboxWaiting = "waiting"
 
-// The names the command gives states of its own: "dead" is River's "discarded", "waiting" every
-// state of a job that has yet to run.
-const (
-	inboxDead    = "dead"
-	inboxWaiting = "waiting"
-)
-
-// inboxStateNames are the values --state takes, in the order they are listed.
-var inboxStateNames = []string{
-	inboxAvailable, inboxScheduled, inboxRetryable, inboxRunning, inboxCompleted, inboxDead,
-	inboxCancelled, inboxPending, inboxWaiting,
+// inboxStateNames are the values --state takes: River's states, as inbox.States lists them,
+// then "waiting".
+func inboxStateNames() []string {
+	return append(inbox.States(), inboxWaiting)
 }
 
-// inboxWaitingStates are the states of a job that has not run yet or will run again: the ones
-// discard can keep from running.
-var inboxWaitingStates = []string{inboxAvailable, inboxScheduled, inboxRetryable, inboxPending}
-
-// inboxFinishedStates are the states of a job that has ended: nothing runs it again but a retry.
-var inboxFinishedStates = []string{inboxCompleted, inboxDiscarded, inboxCancelled}
+// inboxFinished reports whether state is that of a job that has ended: nothing runs it again
+// but a retry.
+func inboxFinished(state string) bool {
+	switch state {
+	case inbox.StateCompleted, inbox.StateDiscarded, inbox.StateCancelled:
+		return true
+	}
+	return false
+}
 
 // inboxFlags are the flags every inbox subcommand shares.
 type inboxFlags struct {
@@ -80,7 +70,7 @@ func (a *app) inboxCommand() *cobra.Command {
 	f := &inboxFlags{}
 	cmd := &cobra.Command{
 		Use:   "inbox",
-		Short: "Work the asynchronous inbox: list, show, retry and discard stored deliveries",
+		Short: "Work the asynchronous inbox: list, show, retry and cancel stored deliveries",
 		Long: `inbox works the asynchronous inbox of package inbox: the deliveries a receiver stored as River
 jobs on PostgreSQL or SQLite, to be run by its workers with retries. It lists them by state,
 shows one with its attempts, errors and body, replays dead letters and keeps waiting jobs from
@@ -96,22 +86,23 @@ running. It never runs a handler itself: the workers of your receiver do.
 A SQLite file that does not exist is an error, never created, and a database without River's
 tables is refused. A password in the URL is never printed.
 
-States are River's: available, scheduled and retryable jobs wait for a worker (retryable ones
-after a failed attempt), running ones are being handled, completed ones succeeded, dead ones
-(River's "discarded") failed every attempt, cancelled ones were discarded, or failed with an
-error wrapped in receiver.Permanent. Finished jobs are kept for the inbox's retention (72 h by
-default) and their keys deduplicate deliveries until then.`,
+States are River's, and the command prints and takes them by River's names: available,
+scheduled, retryable and pending jobs wait for a worker (retryable ones after a failed attempt),
+running ones are being handled, completed ones succeeded, discarded ones (the dead letters)
+failed every attempt, cancelled ones were cancelled, or failed with an error wrapped in
+receiver.Permanent. Finished jobs are kept for the inbox's retention (72 h by default) and their
+keys deduplicate deliveries until then.`,
 		Example: `  export INSPECTHOOK_DB=postgres://postgres@127.0.0.1:5432/app?sslmode=disable
-  inspecthook inbox ls --state dead --newest --limit 10
+  inspecthook inbox ls --state discarded --newest --limit 10
   inspecthook inbox ls --key 'safetyculture:...'
   inspecthook inbox show 42
   inspecthook inbox retry 42
-  inspecthook inbox retry --dead --provider safetyculture
-  inspecthook inbox discard 43
+  inspecthook inbox retry --discarded --provider safetyculture
+  inspecthook inbox cancel 43
   inspecthook inbox ls --db ./inbox.db --json | jq '.[] | select(.state == "discarded") | .id'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown command %q for %q: one of ls, show, retry, discard", args[0], cmd.CommandPath())
+				return usagef("unknown command %q for %q: one of ls, show, retry, cancel", args[0], cmd.CommandPath())
 			}
 			return nil
 		},
@@ -123,7 +114,7 @@ default) and their keys deduplicate deliveries until then.`,
 		a.inboxLsCommand(f),
 		a.inboxShowCommand(f),
 		a.inboxRetryCommand(f),
-		a.inboxDiscardCommand(f),
+		a.inboxCancelCommand(f),
 	)
 	return cmd
 }
@@ -145,19 +136,19 @@ func (a *app) inboxLsCommand(f *inboxFlags) *cobra.Command {
 made of the most allowed, when they were received, their idempotency key and the last error.
 Long keys and errors are cut short: "inbox show ID" prints them whole.
 
---state selects states, repeated or separated by commas:
-` + strings.Join(inboxStateNames, ", ") + `.
-"dead" is River's "discarded" (a delivery that failed every attempt; "discarded" is accepted
-too), "waiting" is available, scheduled, retryable and pending together. --json prints one JSON
-array of the jobs, without their bodies, with River's state names ("discarded" for dead).
+--state selects states by River's names, repeated or separated by commas:
+` + strings.Join(inboxStateNames(), ", ") + `.
+"discarded" are the dead letters (deliveries that failed every attempt); "waiting" is any of
+` + strings.Join(inbox.WaitingStates(), ", ") + `. --json prints one JSON array of the jobs,
+without their bodies.
 
 When nothing is selected, "no deliveries" is printed on stderr ("[]" with --json), and ls
 succeeds.`,
 		Example: `  inspecthook inbox ls
-  inspecthook inbox ls --state dead --newest --limit 10
+  inspecthook inbox ls --state discarded --newest --limit 10
   inspecthook inbox ls --key 'safetyculture:...'
   inspecthook inbox ls --state waiting --provider record360 --limit 20
-  inspecthook inbox ls --state dead --json | jq -r '.[].id'`,
+  inspecthook inbox ls --state discarded --json | jq -r '.[].id'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			riverStates, err := inboxParseStates(states)
@@ -203,7 +194,7 @@ succeeds.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&states, "state", nil, "only jobs in these states: "+strings.Join(inboxStateNames, ", ")+" (default all)")
+	fl.StringSliceVar(&states, "state", nil, "only jobs in these states: "+strings.Join(inboxStateNames(), ", ")+"; discarded are the dead letters (default all)")
 	fl.StringVar(&provider, "provider", "", "only deliveries of this provider")
 	fl.StringVar(&key, "key", "", "only the delivery of this idempotency key, as ls and show print it")
 	fl.BoolVar(&newest, "newest", false, "the newest deliveries first")
@@ -270,60 +261,62 @@ An ID the inbox does not hold (never stored, or removed after the retention) fai
 // inboxRetryCommand is "inbox retry".
 func (a *app) inboxRetryCommand(f *inboxFlags) *cobra.Command {
 	var (
-		dead     bool
-		provider string
+		discarded bool
+		provider  string
 	)
 	cmd := &cobra.Command{
-		Use:   "retry ID... | --dead [--provider P]",
-		Short: "Run stored deliveries again: dead letters, cancelled or completed jobs",
-		Long: `retry makes jobs run again, once, as soon as a worker of the inbox is free: a dead letter after
-the cause of its failures was fixed, a cancelled job, a completed one (its handler runs a second
-time), or a waiting one sooner. A dead letter that had used all its attempts gets one more. The
-jobs run only where the receiver's workers run: retry changes the database, it runs no handler.
+		Use:   "retry ID... | --discarded [--provider P]",
+		Short: "Run stored deliveries again: discarded (dead letters), cancelled or completed jobs",
+		Long: `retry makes jobs run again, once, as soon as a worker of the inbox is free: a discarded job (a
+dead letter) after the cause of its failures was fixed, a cancelled job, a completed one (its
+handler runs a second time), or a waiting one sooner. A discarded job that had used all its
+attempts gets one more. The jobs run only where the receiver's workers run: retry changes the
+database, it runs no handler.
 
 A running job is left alone: retry it once it has finished (a job left running by a process
-that died is run again by the workers on their own, after the inbox's RescueAfter). --dead
-retries every dead letter, of one provider with --provider, and prints how many it retried.
+that died is run again by the workers on their own, after the inbox's RescueAfter).
+--discarded retries every discarded job (every dead letter), of one provider with --provider,
+and prints how many it retried.
 
 The exit status is 1 when a job was not found or was running, after the others were retried.`,
 		Example: `  inspecthook inbox retry 42
   inspecthook inbox retry 42 43 44
-  inspecthook inbox retry --dead
-  inspecthook inbox retry --dead --provider vehreports`,
+  inspecthook inbox retry --discarded
+  inspecthook inbox retry --discarded --provider vehreports`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
-			case dead && len(args) > 0:
-				return usagef("%s takes job IDs or --dead, not both", cmd.CommandPath())
-			case !dead && len(args) == 0:
-				return usagef("%s takes job IDs, or --dead for every dead letter", cmd.CommandPath())
-			case !dead && provider != "":
-				return usagef("--provider goes with --dead")
+			case discarded && len(args) > 0:
+				return usagef("%s takes job IDs or --discarded, not both", cmd.CommandPath())
+			case !discarded && len(args) == 0:
+				return usagef("%s takes job IDs, or --discarded for every dead letter", cmd.CommandPath())
+			case !discarded && provider != "":
+				return usagef("--provider goes with --discarded")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.onInboxJobs(cmd, f, args, func(ctx context.Context, ib *openedInbox, ids []int64) error {
-				if dead {
-					return a.retryDeadLetters(ctx, ib, inboxProviderName(provider))
+				if discarded {
+					return a.retryDiscarded(ctx, ib, inboxProviderName(provider))
 				}
 				return a.eachInboxJob(ids, func(id int64) error { return a.retryInboxJob(ctx, ib, id) })
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&dead, "dead", false, "retry every dead letter")
-	cmd.Flags().StringVar(&provider, "provider", "", "with --dead: only the dead letters of this provider")
+	cmd.Flags().BoolVar(&discarded, "discarded", false, "retry every discarded job (every dead letter)")
+	cmd.Flags().StringVar(&provider, "provider", "", "with --discarded: only the dead letters of this provider")
 	_ = cmd.RegisterFlagCompletionFunc("provider", completeInboxProviders)
 	return cmd
 }
 
-// inboxDiscardCommand is "inbox discard".
-func (a *app) inboxDiscardCommand(f *inboxFlags) *cobra.Command {
+// inboxCancelCommand is "inbox cancel".
+func (a *app) inboxCancelCommand(f *inboxFlags) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "discard ID...",
+		Use:   "cancel ID...",
 		Short: "Keep waiting deliveries from running: cancel them",
-		Long: `discard keeps waiting jobs (available, scheduled or retryable) from running: it cancels them
-(the inbox's Cancel). A discarded job is not removed: it stays in the inbox as cancelled until
-the inbox's retention (72 h by default) has passed, and its idempotency key still deduplicates
+		Long: `cancel keeps waiting jobs (` + strings.Join(inbox.WaitingStates(), ", ") + `) from running: it cancels
+them (the inbox's Cancel). A cancelled job is not removed: it stays in the inbox as cancelled
+until the inbox's retention (72 h by default) has passed; its idempotency key still deduplicates
 deliveries until then, so a provider's retry of the same delivery is answered "already
 received" and runs nothing. "inspecthook inbox retry ID" runs it after all.
 
@@ -331,11 +324,11 @@ A running job is asked to stop: its handler's context is cancelled when the work
 learns of it (within seconds), and it is not retried; a handler that ignores its context or
 succeeds first completes as usual.
 
-A job that has already finished (completed, dead or cancelled) is refused, with
-"job ID is already completed; nothing to discard" and exit status 1; the others given are
-still discarded.`,
-		Example: `  inspecthook inbox discard 43
-  inspecthook inbox ls --state waiting --provider vehreports --json | jq -r '.[].id' | xargs -r inspecthook inbox discard`,
+A job that has already finished (completed, discarded or cancelled) is refused, with
+"job ID is already completed; nothing to cancel" and exit status 1; the others given are
+still cancelled.`,
+		Example: `  inspecthook inbox cancel 43
+  inspecthook inbox ls --state waiting --provider vehreports --json | jq -r '.[].id' | xargs -r inspecthook inbox cancel`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("%s takes one or more job IDs", cmd.CommandPath())
@@ -344,15 +337,16 @@ still discarded.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.onInboxJobs(cmd, f, args, func(ctx context.Context, ib *openedInbox, ids []int64) error {
-				return a.eachInboxJob(ids, func(id int64) error { return a.discardInboxJob(ctx, ib, id) })
+				return a.eachInboxJob(ids, func(id int64) error { return a.cancelInboxJob(ctx, ib, id) })
 			})
 		},
 	}
 	return cmd
 }
 
-// inboxParseStates turns --state values into River's states: "dead" is "discarded", "waiting"
-// every waiting state. An unknown state is a usage error that lists the valid ones.
+// inboxParseStates turns --state values into River's states: each is one of inbox.States, or
+// "waiting" for every state of inbox.WaitingStates. An unknown state is a usage error that lists
+// the valid ones.
 func inboxParseStates(values []string) ([]string, error) {
 	var states []string
 	add := func(ss ...string) {
@@ -364,15 +358,16 @@ func inboxParseStates(values []string) ([]string, error) {
 	}
 	for _, v := range values {
 		s := strings.ToLower(strings.TrimSpace(v))
-		switch s {
-		case inboxDead, inboxDiscarded:
-			add(inboxDiscarded)
-		case inboxWaiting:
-			add(inboxWaitingStates...)
-		case inboxAvailable, inboxScheduled, inboxRetryable, inboxPending, inboxRunning, inboxCompleted, inboxCancelled:
+		switch {
+		case s == inboxWaiting:
+			add(inbox.WaitingStates()...)
+		case inbox.IsState(s):
 			add(s)
+		case s == "dead":
+			return nil, usagef("unknown state %q: dead letters are River's %q jobs (--state %s); one of %s",
+				v, inbox.StateDiscarded, inbox.StateDiscarded, strings.Join(inboxStateNames(), ", "))
 		default:
-			return nil, usagef("unknown state %q: one of %s", v, strings.Join(inboxStateNames, ", "))
+			return nil, usagef("unknown state %q: one of %s", v, strings.Join(inboxStateNames(), ", "))
 		}
 	}
 	return states, nil
@@ -403,25 +398,17 @@ func inboxProviderName(name string) string {
 	return name
 }
 
-// inboxStateLabel is a state as the command prints it: "dead" for River's "discarded".
-func inboxStateLabel(state string) string {
-	if state == inboxDiscarded {
-		return inboxDead
-	}
-	return state
-}
-
-// paintState colours a state label (padded or not) by the state: dead red, completed green,
-// retryable yellow, cancelled faint.
+// paintState colours a state label (padded or not) by the state: discarded (a dead letter) red,
+// completed green, retryable yellow, cancelled faint.
 func (p palette) paintState(state, label string) string {
 	switch state {
-	case inboxDiscarded:
+	case inbox.StateDiscarded:
 		return p.red(label)
-	case inboxCompleted:
+	case inbox.StateCompleted:
 		return p.green(label)
-	case inboxRetryable:
+	case inbox.StateRetryable:
 		return p.yellow(label)
-	case inboxCancelled:
+	case inbox.StateCancelled:
 		return p.dim(label)
 	}
 	return label
@@ -473,23 +460,26 @@ func (a *app) openInbox(ctx context.Context, f *inboxFlags) (*openedInbox, error
 	ctx, cancel := context.WithTimeout(ctx, inboxOpenTimeout)
 	defer cancel()
 	cfg := inbox.Config{Queue: f.queue, Logger: slog.New(slog.DiscardHandler)}
-	var ib openedInbox
+	var (
+		ib     openedInbox
+		driver inbox.Driver
+	)
 	if inboxIsPostgres(spec) {
 		ib.where = inboxRedact(spec)
 		pool, err := inboxOpenPostgres(ctx, spec, ib.where)
 		if err != nil {
 			return nil, err
 		}
-		cfg.Pool, ib.close = pool, pool.Close
+		driver, ib.close = inboxpg.New(pool), pool.Close
 	} else {
 		path, db, err := inboxOpenSQLite(ctx, spec)
 		if err != nil {
 			return nil, err
 		}
 		ib.where = path
-		cfg.DB, ib.close = db, func() { _ = db.Close() }
+		driver, ib.close = inboxsqlite.New(db), func() { _ = db.Close() }
 	}
-	ib.Inbox, err = inbox.Open(ctx, cfg)
+	ib.Inbox, err = inbox.Open(ctx, driver, cfg)
 	if err != nil {
 		ib.close()
 		return nil, fmt.Errorf("opening the inbox at %s: %w", ib.where, err)
@@ -635,7 +625,7 @@ func (a *app) retryInboxJob(ctx context.Context, ib *openedInbox, id int64) erro
 	if err != nil {
 		return err
 	}
-	if j.State == inboxRunning {
+	if j.State == inbox.StateRunning {
 		return fmt.Errorf("job %d is running: left alone; retry it once it has finished", id)
 	}
 	if err := ib.Retry(ctx, id); err != nil {
@@ -644,23 +634,23 @@ func (a *app) retryInboxJob(ctx context.Context, ib *openedInbox, id int64) erro
 		}
 		return err
 	}
-	was := inboxStateLabel(j.State)
 	now, err := ib.Job(ctx, id)
 	if err != nil {
-		fmt.Fprintf(a.stdout, "job %d retried: was %s\n", id, was)
+		fmt.Fprintf(a.stdout, "job %d retried: was %s\n", id, j.State)
 		return nil
 	}
 	note := ""
-	if j.State == inboxCompleted {
+	if j.State == inbox.StateCompleted {
 		note = " (its handler runs a second time)"
 	}
-	fmt.Fprintf(a.stdout, "job %d retried: was %s, now %s%s\n", id, was, inboxStateLabel(now.State), note)
+	fmt.Fprintf(a.stdout, "job %d retried: was %s, now %s%s\n", id, j.State, now.State, note)
 	return nil
 }
 
-// retryDeadLetters retries every dead letter of provider (every provider's when empty).
-func (a *app) retryDeadLetters(ctx context.Context, ib *openedInbox, provider string) error {
-	n, err := ib.RetryDeadLetters(ctx, provider)
+// retryDiscarded retries every discarded job, every dead letter, of provider (every provider's
+// when empty).
+func (a *app) retryDiscarded(ctx context.Context, ib *openedInbox, provider string) error {
+	n, err := ib.RetryDiscarded(ctx, provider)
 	of := ""
 	if provider != "" {
 		of = " of " + provider
@@ -687,14 +677,14 @@ func inboxPlural(n int) string {
 	return "s"
 }
 
-// discardInboxJob cancels one job that has not finished and says what became of it.
-func (a *app) discardInboxJob(ctx context.Context, ib *openedInbox, id int64) error {
+// cancelInboxJob cancels one job that has not finished and says what became of it.
+func (a *app) cancelInboxJob(ctx context.Context, ib *openedInbox, id int64) error {
 	j, err := ib.job(ctx, id)
 	if err != nil {
 		return err
 	}
-	if slices.Contains(inboxFinishedStates, j.State) {
-		return fmt.Errorf("job %d is already %s; nothing to discard", id, inboxStateLabel(j.State))
+	if inboxFinished(j.State) {
+		return fmt.Errorf("job %d is already %s; nothing to cancel", id, j.State)
 	}
 	if err := ib.Cancel(ctx, id); err != nil {
 		if errors.Is(err, inbox.ErrNotFound) {
@@ -705,14 +695,14 @@ func (a *app) discardInboxJob(ctx context.Context, ib *openedInbox, id int64) er
 	now, err := ib.Job(ctx, id)
 	switch {
 	case err != nil:
-		fmt.Fprintf(a.stdout, "job %d discarded: was %s\n", id, inboxStateLabel(j.State))
-	case now.State == inboxCancelled:
-		fmt.Fprintf(a.stdout, "job %d discarded: was %s, now cancelled; its key still deduplicates deliveries\n", id, inboxStateLabel(j.State))
-	case now.State == inboxRunning:
+		fmt.Fprintf(a.stdout, "job %d cancelled: was %s\n", id, j.State)
+	case now.State == inbox.StateCancelled:
+		fmt.Fprintf(a.stdout, "job %d cancelled: was %s; its key still deduplicates deliveries\n", id, j.State)
+	case now.State == inbox.StateRunning:
 		fmt.Fprintf(a.stdout, "job %d is running: asked to stop; it will not be retried\n", id)
 	default:
 		// It finished between the look and the cancellation.
-		return fmt.Errorf("job %d is already %s; nothing to discard", id, inboxStateLabel(now.State))
+		return fmt.Errorf("job %d is already %s; nothing to cancel", id, now.State)
 	}
 	return nil
 }
@@ -735,7 +725,7 @@ func (a *app) printInboxJobs(jobs []inbox.Job, now time.Time) error {
 		}
 		rows[i] = []string{
 			strconv.FormatInt(j.ID, 10),
-			inboxStateLabel(j.State),
+			j.State,
 			j.Provider,
 			fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts),
 			inboxAge(inboxReceived(j), now),
@@ -848,9 +838,9 @@ func (a *app) printInboxJob(j inbox.Job, now time.Time) error {
 	fmt.Fprintf(&b, "%s\n", pal.bold(fmt.Sprintf("job %d", j.ID)))
 	field("provider", j.Provider)
 	field("key", j.IdempotencyKey)
-	state := inboxStateLabel(j.State)
-	if j.State == inboxDiscarded {
-		state += " (discarded: failed every attempt)"
+	state := j.State
+	if j.State == inbox.StateDiscarded {
+		state += " (a dead letter: failed every attempt)"
 	}
 	field("state", pal.paintState(j.State, state))
 	field("attempts", fmt.Sprintf("%d of %d", j.Attempt, j.MaxAttempts))
@@ -858,7 +848,7 @@ func (a *app) printInboxJob(j inbox.Job, now time.Time) error {
 		field("received", inboxWhen(j.ReceivedAt, now))
 	}
 	field("created", inboxWhen(j.CreatedAt, now))
-	if j.State == inboxRetryable {
+	if j.State == inbox.StateRetryable {
 		field("next retry", inboxWhen(j.ScheduledAt, now))
 	} else {
 		field("scheduled", inboxWhen(j.ScheduledAt, now))
@@ -900,7 +890,7 @@ func (a *app) printInboxJob(j inbox.Job, now time.Time) error {
 	return err
 }
 
-// inboxJobJSON is a job as --json prints it: state is River's ("discarded" for dead).
+// inboxJobJSON is a job as --json prints it, its state by River's name, as ls prints it.
 type inboxJobJSON struct {
 	ID          int64           `json:"id"`
 	Provider    string          `json:"provider"`
@@ -949,7 +939,7 @@ func inboxJSONOf(j inbox.Job, withBody bool) inboxJobJSON {
 
 // completeInboxStates completes --state values.
 func completeInboxStates(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return inboxStateNames, cobra.ShellCompDirectiveNoFileComp
+	return inboxStateNames(), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeInboxProviders completes --provider values.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +25,8 @@ import (
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 	"github.com/inspecthook/inspecthook/events/vehreports"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -54,13 +55,13 @@ type seedJob struct {
 // seedRun are the deliveries the workers run: one succeeds, two fail every attempt (the second
 // stored compacted, so that "inbox show" indents it).
 var seedRun = []seedJob{
-	{"COMPLETED_ID", record360.Name, "v3_inspection_created.json", "r360-inspection-created-0001", "completed", false},
-	{"DEAD_ID", safetyculture.Name, "legacy_inspection_completed.json", "safetyculture-audit_01HZX5D8A2-audit_completed", "discarded", false},
-	{"DEAD2_ID", vehreports.Name, "report_completed.json", "vehreports-evt_7Hq2-report.completed", "discarded", true},
+	{"COMPLETED_ID", record360.Name, "v3_inspection_created.json", "r360-inspection-created-0001", inbox.StateCompleted, false},
+	{"DEAD_ID", safetyculture.Name, "legacy_inspection_completed.json", "safetyculture-audit_01HZX5D8A2-audit_completed", inbox.StateDiscarded, false},
+	{"DEAD2_ID", vehreports.Name, "report_completed.json", "vehreports-evt_7Hq2-report.completed", inbox.StateDiscarded, true},
 }
 
 // seedWaiting is the delivery stored after the workers stopped: it waits, available.
-var seedWaiting = seedJob{"WAITING_ID", record360.Name, "v3_inspection_created.json", "r360-inspection-created-0002", "available", false}
+var seedWaiting = seedJob{"WAITING_ID", record360.Name, "v3_inspection_created.json", "r360-inspection-created-0002", inbox.StateAvailable, false}
 
 // seedNowRetry retries a failed attempt at once, so that dead letters come quickly.
 type seedNowRetry struct{}
@@ -76,7 +77,7 @@ func (seedNowRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now() }
 // It opens an inbox on a new SQLite file at PATH, or on $PG_URL in a schema of its own (dropped
 // when the script ends), runs receivers whose handlers succeed for record360 and fail every
 // attempt for safetyculture and vehreports, with MaxAttempts 2 and retries at once, until it
-// holds one completed job and two dead letters with two errors each (the vehreports body stored
+// holds one completed job and two dead letters (discarded) with two errors each (the vehreports body stored
 // compacted, on one line); then it stops the workers
 // and stores one more record360 delivery, which waits (available). It sets $INBOX_DB to the
 // database as --db takes it, and $COMPLETED_ID, $DEAD_ID (safetyculture), $DEAD2_ID (vehreports)
@@ -88,23 +89,25 @@ func cmdInboxSeed(ts *testscript.TestScript, neg bool, args []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), seedTimeout)
 	defer cancel()
 	cfg := inbox.Config{MaxAttempts: 2, RetryPolicy: seedNowRetry{}, Logger: slog.New(slog.DiscardHandler)}
-	var spec string
+	var (
+		spec   string
+		driver inbox.Driver
+	)
 	switch {
 	case args[0] == "sqlite" && len(args) == 2:
 		path := ts.MkAbs(args[1])
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+		db, err := inboxsqlite.OpenDB(path)
 		ts.Check(err)
-		db.SetMaxOpenConns(1)
 		defer db.Close()
-		cfg.DB, spec = db, path
+		driver, spec = inboxsqlite.New(db), path
 	case args[0] == "postgres" && len(args) == 1:
 		pool, u := seedPostgres(ctx, ts)
 		defer pool.Close()
-		cfg.Pool, spec = pool, u
+		driver, spec = inboxpg.New(pool), u
 	default:
 		ts.Fatalf("usage: inboxseed sqlite PATH | inboxseed postgres")
 	}
-	ts.Check(seedInbox(ctx, ts, cfg))
+	ts.Check(seedInbox(ctx, ts, driver, cfg))
 	ts.Setenv("INBOX_DB", spec)
 }
 
@@ -143,9 +146,9 @@ func seedPostgres(ctx context.Context, ts *testscript.TestScript) (*pgxpool.Pool
 	return pool, u.String()
 }
 
-// seedInbox fills the inbox of cfg as cmdInboxSeed says.
-func seedInbox(ctx context.Context, ts *testscript.TestScript, cfg inbox.Config) error {
-	ib, err := inbox.Open(ctx, cfg)
+// seedInbox fills the inbox of driver and cfg as cmdInboxSeed says.
+func seedInbox(ctx context.Context, ts *testscript.TestScript, driver inbox.Driver, cfg inbox.Config) error {
+	ib, err := inbox.Open(ctx, driver, cfg)
 	if err != nil {
 		return err
 	}
@@ -263,7 +266,7 @@ func seedWait(ctx context.Context, ib *inbox.Inbox, ids map[string]int64) error 
 			if err != nil {
 				return err
 			}
-			if j.State != want.want || (want.want == "discarded" && len(j.Errors) != j.MaxAttempts) {
+			if j.State != want.want || (want.want == inbox.StateDiscarded && len(j.Errors) != j.MaxAttempts) {
 				pending = append(pending, fmt.Sprintf("job %d %s (%d errors), want %s", j.ID, j.State, len(j.Errors), want.want))
 			}
 		}
@@ -295,7 +298,7 @@ func TestInboxBodies(t *testing.T) {
 	} {
 		var out strings.Builder
 		a := &app{stdout: &out, stderr: &out, getenv: func(string) string { return "" }}
-		j := inbox.Job{ID: 7, Provider: "record360", IdempotencyKey: "k", State: "retryable", Attempt: 1, MaxAttempts: 3,
+		j := inbox.Job{ID: 7, Provider: "record360", IdempotencyKey: "k", State: inbox.StateRetryable, Attempt: 1, MaxAttempts: 3,
 			Errors: []string{"a\nb"}, Body: tc.body, CreatedAt: now, ScheduledAt: now.Add(time.Minute)}
 		if err := a.printInboxJob(j, now); err != nil {
 			t.Fatal(err)

@@ -13,7 +13,7 @@
 //	inspecthook sign P < body                             print the headers P would send
 //	inspecthook verify P --header 'Name: value' < body    is this delivery authentic, and if not, why
 //	inspecthook events [P]                                providers, event types, payload types, fixtures
-//	inspecthook inbox ls|show|retry|discard --db DB       the asynchronous inbox
+//	inspecthook inbox ls|show|retry|cancel --db DB        the asynchronous inbox
 //	inspecthook completion bash|zsh|fish|powershell       shell completion
 //
 // Every command has --help with an example. Secrets come from --secret or the environment

@@ -13,7 +13,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,11 +30,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "modernc.org/sqlite"
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -78,13 +78,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil)) // River's own lines are not the point here
 
 	cfg := inbox.Config{MaxAttempts: 2, Logger: logger}
+	var driver inbox.Driver
 	if *pgURL != "" {
 		pool, err := pgxpool.New(ctx, *pgURL)
 		if err != nil {
 			return err
 		}
 		defer pool.Close()
-		cfg.Pool = pool
+		driver = inboxpg.New(pool)
 		p.printf("inbox on PostgreSQL")
 	} else {
 		path := *dbPath
@@ -96,16 +97,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 			defer os.RemoveAll(dir)
 			path = filepath.Join(dir, "inbox.db")
 		}
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+		db, err := inboxsqlite.OpenDB(path)
 		if err != nil {
 			return err
 		}
-		db.SetMaxOpenConns(1) // as River advises for SQLite
 		defer db.Close()
-		cfg.DB = db
+		driver = inboxsqlite.New(db)
 		p.printf("inbox on SQLite")
 	}
-	ib, err := inbox.Open(ctx, cfg)
+	ib, err := inbox.Open(ctx, driver, cfg)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		p.printf("dead letter: job %d, %d attempts, last error %q", j.ID, j.Attempt, j.Errors[len(j.Errors)-1])
 	}
 	fixed.Store(true)
-	n, err := ib.RetryDeadLetters(ctx, record360.Provider().Name())
+	n, err := ib.RetryDiscarded(ctx, record360.Provider().Name())
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package page_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/observe/page"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
@@ -80,13 +80,12 @@ func TestBrowser(t *testing.T) {
 
 	// The inbox, on SQLite, whose handler fails until fixed is set; one failure makes a dead
 	// letter, and a replay runs at once.
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "inbox.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	db, err := inboxsqlite.OpenDB(filepath.Join(t.TempDir(), "inbox.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaxOpenConns(1)
 	defer db.Close()
-	ib, err := inbox.Open(ctx, inbox.Config{DB: db, MaxAttempts: 1, RetryPolicy: nowRetry{}, Logger: discard})
+	ib, err := inbox.Open(ctx, inboxsqlite.New(db), inbox.Config{MaxAttempts: 1, RetryPolicy: nowRetry{}, Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +283,7 @@ func TestBrowser(t *testing.T) {
 	// The inbox view: wait for the two deliveries queued to fail into dead letters.
 	click(t, b, `nav a[href="/deliveries/inbox"]`)
 	pollPage(t, b, "two dead letters with a Replay button", `document.querySelectorAll('tr.job.discarded button.replay').length === 2`)
-	dead, err := ib.List(ctx, inbox.ListParams{States: []string{"discarded"}})
+	dead, err := ib.List(ctx, inbox.ListParams{States: []string{inbox.StateDiscarded}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +299,7 @@ func TestBrowser(t *testing.T) {
 	screenshot(t, b, "inbox-dead")
 	row := fmt.Sprintf(`tr[data-id="%d"]`, job.ID)
 	if cells := evalStrings(t, b, `Array.from(document.querySelectorAll('`+row+` td')).map(e => e.textContent.trim())`); len(cells) < 6 ||
-		cells[2] != "dead letter" || cells[3] != "1/1" || !strings.Contains(cells[5], "downstream rejects it") {
+		cells[2] != inbox.StateDiscarded || cells[3] != "1/1" || !strings.Contains(cells[5], "downstream rejects it") {
 		t.Errorf("the dead letter's row: %q", cells)
 	}
 
@@ -317,7 +316,7 @@ func TestBrowser(t *testing.T) {
 	screenshot(t, b, "inbox-replayed")
 	click(t, b, row+" td a")
 	screenshot(t, b, "job")
-	if j, err := ib.Job(ctx, job.ID); err != nil || j.State != "completed" {
+	if j, err := ib.Job(ctx, job.ID); err != nil || j.State != inbox.StateCompleted {
 		t.Errorf("the job is %q (%v), want completed", j.State, err)
 	}
 }

@@ -652,17 +652,18 @@ func prettyBody(body []byte, cut bool) (string, bool) {
 	return strings.ToValidUTF8(string(body), "\uFFFD"), false
 }
 
-// inboxStates are the choices of the inbox view's state filter: a label and River's states.
+// inboxStates are the choices of the inbox view's state filter: the ?state= value, a River
+// state or "waiting" (every one of inbox.WaitingStates), its label, and River's states.
 var inboxStates = []struct {
 	Value, Label string
 	States       []string
 }{
 	{"", "every state", nil},
-	{"waiting", "waiting", inbox.WaitingStates},
-	{"running", "running", []string{"running"}},
-	{"discarded", "dead letters", []string{"discarded"}},
-	{"cancelled", "cancelled", []string{"cancelled"}},
-	{"completed", "completed", []string{"completed"}},
+	{"waiting", "waiting", inbox.WaitingStates()},
+	{inbox.StateRunning, inbox.StateRunning, []string{inbox.StateRunning}},
+	{inbox.StateDiscarded, inbox.StateDiscarded + " (dead letters)", []string{inbox.StateDiscarded}},
+	{inbox.StateCancelled, inbox.StateCancelled, []string{inbox.StateCancelled}},
+	{inbox.StateCompleted, inbox.StateCompleted, []string{inbox.StateCompleted}},
 }
 
 // inboxShown is how many jobs the inbox view shows, the newest first.
@@ -696,7 +697,8 @@ type jobView struct {
 	Attempts      string
 	NextRetry     string
 	LastError     string
-	Dead          bool
+	Discarded     bool // a dead letter: it has a Replay button
+	Completed     bool
 	Token         string
 	ReplayURL     string
 	DeliveriesURL string
@@ -765,17 +767,18 @@ func (p *Page) jobView(v view, j inbox.Job) jobView {
 		Job:       j,
 		URL:       v.Base + "inbox/" + id,
 		Attempts:  strconv.Itoa(j.Attempt) + "/" + strconv.Itoa(j.MaxAttempts),
-		Dead:      j.State == "discarded",
+		Discarded: j.State == inbox.StateDiscarded,
+		Completed: j.State == inbox.StateCompleted,
 		ReplayURL: v.Base + "inbox/" + id + "/replay",
 	}
 	jv.Body = nil // the list never shows bodies
-	if jv.Dead {
+	if jv.Discarded {
 		jv.Token = p.token("replay", j.ID)
 	}
 	switch j.State {
-	case "retryable", "scheduled":
+	case inbox.StateRetryable, inbox.StateScheduled:
 		jv.NextRetry = until(v.Now, j.ScheduledAt)
-	case "available":
+	case inbox.StateAvailable:
 		jv.NextRetry = "due now"
 	}
 	if n := len(j.Errors); n > 0 {
@@ -819,7 +822,8 @@ func (p *Page) job(w http.ResponseWriter, r *http.Request, v view, idText string
 	p.render(w, r, http.StatusOK, "job", jobPage{view: v, J: jv})
 }
 
-// replay runs a dead letter again: a form POST with the job's token, from the page itself.
+// replay runs a dead letter (a discarded job) again: a form POST with the job's token, from the
+// page itself.
 func (p *Page) replay(w http.ResponseWriter, r *http.Request, v view, idText string) {
 	id, _ := strconv.ParseInt(idText, 10, 64)
 	if !sameOrigin(r) {
@@ -845,8 +849,8 @@ func (p *Page) replay(w http.ResponseWriter, r *http.Request, v view, idText str
 		p.log.WarnContext(ctx, "page: reading an inbox job", "id", id, "error", err)
 		p.fail(w, r, v, http.StatusInternalServerError, "Inbox unavailable", "The inbox could not be read; see the log.")
 		return
-	case j.State != "discarded":
-		p.fail(w, r, v, http.StatusConflict, "Not a dead letter", "Job "+idText+" is "+j.State+" now, not a dead letter: it was not replayed.")
+	case j.State != inbox.StateDiscarded:
+		p.fail(w, r, v, http.StatusConflict, "Not a dead letter", "Job "+idText+" is "+j.State+" now, not "+inbox.StateDiscarded+" (a dead letter): it was not replayed.")
 		return
 	}
 	if err := p.cfg.Inbox.Retry(ctx, id); err != nil {

@@ -29,6 +29,7 @@ import (
 	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/observe/page"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
@@ -848,13 +849,12 @@ type inboxEnv struct {
 // newInboxEnv builds it and starts the inbox's workers.
 func newInboxEnv(t *testing.T, cfg page.Config) *inboxEnv {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "inbox.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	db, err := inboxsqlite.OpenDB(filepath.Join(t.TempDir(), "inbox.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { _ = db.Close() })
-	ib, err := inbox.Open(t.Context(), inbox.Config{DB: db, MaxAttempts: 1, RetryPolicy: nowRetry{}, Logger: discard})
+	ib, err := inbox.Open(t.Context(), inboxsqlite.New(db), inbox.Config{MaxAttempts: 1, RetryPolicy: nowRetry{}, Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -891,7 +891,7 @@ func TestInboxDeadLetterReplay(t *testing.T) {
 	ie := newInboxEnv(t, page.Config{})
 	good := scBody(t, "newer_inspection_completed.json")
 	ie.send(t, scPath, good, ie.sc, http.StatusOK)
-	dead := ie.waitState(t, "discarded")
+	dead := ie.waitState(t, inbox.StateDiscarded)
 
 	view := ie.page(t, base+"inbox")
 	jobs := rows(view)
@@ -899,8 +899,12 @@ func TestInboxDeadLetterReplay(t *testing.T) {
 		t.Fatalf("the inbox view lists %+v, want job %d", jobs, dead.ID)
 	}
 	cells := jobs[0].cells
-	if cells[1] != "safetyculture" || cells[2] != "dead letter" || cells[3] != "1/1" || !strings.Contains(cells[5], "downstream rejects it") {
+	if cells[1] != "safetyculture" || cells[2] != inbox.StateDiscarded || cells[3] != "1/1" || !strings.Contains(cells[5], "downstream rejects it") {
 		t.Errorf("the dead letter's row: %q", cells)
+	}
+	// The state filter offers River's name for the dead letters.
+	if opt := `<option value="discarded">discarded (dead letters)</option>`; !strings.Contains(view, opt) {
+		t.Errorf("the inbox view's state filter has no %s", opt)
 	}
 	action := base + "inbox/" + jobs[0].id + "/replay"
 	if !strings.Contains(view, `<form method="post" action="`+action+`" class="inline">`) || !strings.Contains(view, `>Replay</button>`) {
@@ -918,7 +922,7 @@ func TestInboxDeadLetterReplay(t *testing.T) {
 	if j := ie.page(t, base+"inbox/"+jobs[0].id); !strings.Contains(j, "downstream rejects it") || !strings.Contains(j, "&#34;webhook_id&#34;") {
 		t.Errorf("the job's page:\n%s", j)
 	}
-	if j := ie.page(t, base+"inbox?state=discarded&key="+url.QueryEscape(dead.IdempotencyKey)); len(rows(j)) != 1 {
+	if j := ie.page(t, base+"inbox?state="+inbox.StateDiscarded+"&key="+url.QueryEscape(dead.IdempotencyKey)); len(rows(j)) != 1 {
 		t.Errorf("the key filter of the inbox view finds %d jobs", len(rows(j)))
 	}
 
@@ -950,7 +954,7 @@ func TestInboxDeadLetterReplay(t *testing.T) {
 			t.Errorf("replay with %s: status %d, want %d", tt.name, w.Code, tt.want)
 		}
 	}
-	if j, err := ie.ib.Job(t.Context(), dead.ID); err != nil || j.State != "discarded" {
+	if j, err := ie.ib.Job(t.Context(), dead.ID); err != nil || j.State != inbox.StateDiscarded {
 		t.Fatalf("a refused replay changed the job: %v %v", j.State, err)
 	}
 	if w := ie.get(t, action); w.Code != http.StatusMethodNotAllowed {
@@ -962,12 +966,12 @@ func TestInboxDeadLetterReplay(t *testing.T) {
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != base+"inbox?replayed="+jobs[0].id {
 		t.Fatalf("replay: %d to %q: %s", w.Code, w.Header().Get("Location"), w.Body)
 	}
-	ie.waitState(t, "completed")
+	ie.waitState(t, inbox.StateCompleted)
 	after := ie.page(t, base+"inbox?replayed="+jobs[0].id)
 	if !strings.Contains(after, "Job "+jobs[0].id+" will run again now.") {
 		t.Error("no notice of the replay")
 	}
-	if r := rows(after); len(r) != 1 || r[0].cells[2] != "completed" || strings.Contains(after, ">Replay</button>") {
+	if r := rows(after); len(r) != 1 || r[0].cells[2] != inbox.StateCompleted || strings.Contains(after, ">Replay</button>") {
 		t.Errorf("after the replay: %+v", r)
 	}
 	// Replaying it again is refused: it is no dead letter now.

@@ -73,9 +73,24 @@
 // # The inbox
 //
 // In the asynchronous mode (receiver.Config.Inbox) the request's span ends when the delivery
-// is queued (inspecthook.outcome "queued"); the handler runs later in a worker. Give Attempt
-// to inbox.Config.AttemptContext and each run gets a span of its own, "webhook <provider>
-// attempt", that the handler's spans nest under:
+// is queued (inspecthook.outcome "queued"); the handler runs later in a worker. Give the
+// Tracing to inbox.Config.Tracer (it is an inbox.Tracer) and the trace follows the delivery
+// across the queue:
 //
-//	ib, err := inbox.Open(ctx, inbox.Config{DB: db, AttemptContext: tr.Attempt})
+//	db, err := inboxsqlite.OpenDB("inbox.db")
+//	if err != nil { ... }
+//	ib, err := inbox.Open(ctx, inboxsqlite.New(db), inbox.Config{Tracer: tr})
+//
+// As the delivery is stored, Inject writes the W3C trace context of the request's span
+// (traceparent, and tracestate when there is one) into the job. Each run of the job by a
+// worker gets a span of its own from Attempt, "webhook <provider> attempt", of kind consumer,
+// with inspecthook.provider, inspecthook.idempotency_key, inspecthook.attempt and
+// inspecthook.outcome; the handler's spans nest under it. That span starts a trace of its own
+// and carries a link to the request's span, rather than being its child: the request was
+// answered long before, and each retry links to the same request, as OpenTelemetry's messaging
+// conventions do for deferred processing. A trace backend shows the link on the attempt's span,
+// to follow to the request that stored the delivery. The stored context is W3C Trace Context
+// whatever Config.Propagator is: that one decides only what is read from senders, so ignoring
+// senders does not cut the link. A job stored without a trace context (before a Tracer was
+// configured, or from a request without a span) runs with no link.
 package tracing

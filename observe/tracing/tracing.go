@@ -310,22 +310,58 @@ func (t *Tracing) OnStage(ctx context.Context, s receiver.Stage) {
 	span.AddEvent(EventStage, trace.WithAttributes(KeyStage.String(s.String())))
 }
 
+// queuePropagator writes and reads the trace context an inbox keeps with a stored delivery. It
+// is W3C Trace Context whatever Config.Propagator is: that one decides what is read from
+// senders (an empty one ignores them), while this context is the receiver's own, written and
+// read by this package alone, so its format is not the sender's concern.
+var queuePropagator propagation.TextMapPropagator = propagation.TraceContext{}
+
+// Inject returns the W3C trace context (traceparent, and tracestate when there is one) of the
+// span ctx carries, or nil when it carries none: give the Tracing to inbox.Config.Tracer and
+// the inbox stores it with each delivery, from the context of the request (the span
+// Middleware started), so that Attempt can link each run to that request.
+func (t *Tracing) Inject(ctx context.Context) map[string]string {
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		return nil
+	}
+	carrier := propagation.MapCarrier{}
+	queuePropagator.Inject(ctx, carrier)
+	if len(carrier) == 0 {
+		return nil
+	}
+	return carrier
+}
+
 // Attempt starts the span of one run of a stored delivery by an inbox worker, and returns the
 // context the handler runs under, which carries it, and the function that ends it with the
-// attempt's error: give it to inbox.Config.AttemptContext. The span is of kind consumer, named
-// "<span name> attempt" ("webhook safetyculture attempt"), and holds inspecthook.provider,
-// inspecthook.idempotency_key, inspecthook.attempt and inspecthook.outcome ("processed",
-// "permanent_error", or "failed" with the status Error: the attempt will be retried or is
-// dead). As for a request, no error text and no body byte is recorded. It starts a new trace: the
-// request that stored the delivery ended long before.
-func (t *Tracing) Attempt(ctx context.Context, d receiver.InboxDelivery) (context.Context, func(error)) {
-	ctx, span := t.tracer.Start(ctx, t.spanName(d.Provider)+" attempt",
+// attempt's error: give the Tracing to inbox.Config.Tracer. The span is of kind consumer,
+// named "<span name> attempt" ("webhook safetyculture attempt"), and holds
+// inspecthook.provider, inspecthook.idempotency_key, inspecthook.attempt and
+// inspecthook.outcome ("processed", "permanent_error", or "failed" with the status Error: the
+// attempt will be retried or is a dead letter). As for a request, no error text and no body
+// byte is recorded.
+//
+// stored is what Inject returned as the delivery was stored. The span links to the request's
+// span it names, rather than being its child: the request ended long before, and every retry
+// links to the same request, as OpenTelemetry's messaging conventions do for deferred
+// processing. The span is the root of a trace of its own unless ctx carries a span. A nil,
+// empty or unreadable stored gives no link.
+func (t *Tracing) Attempt(ctx context.Context, d receiver.InboxDelivery, stored map[string]string) (context.Context, func(error)) {
+	opts := []trace.SpanStartOption{
 		trace.WithSpanKind(trace.SpanKindConsumer),
 		trace.WithAttributes(
 			KeyProvider.String(cut(d.Provider)),
 			KeyIdempotencyKey.String(d.IdempotencyKey),
 			KeyAttempt.Int(d.Attempt),
-		))
+		),
+	}
+	if len(stored) > 0 {
+		remote := trace.SpanContextFromContext(queuePropagator.Extract(context.Background(), propagation.MapCarrier(stored)))
+		if remote.IsValid() {
+			opts = append(opts, trace.WithLinks(trace.Link{SpanContext: remote}))
+		}
+	}
+	ctx, span := t.tracer.Start(ctx, t.spanName(d.Provider)+" attempt", opts...)
 	return ctx, func(err error) {
 		switch {
 		case err == nil:

@@ -7,13 +7,14 @@
 //
 //	go run ./internal/cmd/inboxcrash -postgres "postgres://postgres@127.0.0.1:5432/test?sslmode=disable" -schema crash_demo
 //
-// With -rescue, jobs left running by a killed process are made available again before the
-// workers start, as River's rescuer would once RescueStuckJobsAfter has passed.
+// Jobs left running by a killed process are recovered by River's own rescuer only, as in
+// production: the elected leader runs again the jobs running for longer than -rescue-after
+// (inbox.Config.RescueAfter). The handler's deadline (-handler-timeout,
+// receiver.Config.HandlerTimeout) is below it, so a live handler is never taken for a dead one.
 package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,10 +29,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "modernc.org/sqlite"
 
 	"github.com/inspecthook/inspecthook/events/vehreports"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -39,16 +41,29 @@ import (
 // Secret is the signing secret of the deliveries the receiver accepts.
 const Secret = "inboxcrash-test-secret"
 
+// options are the command's flags.
+type options struct {
+	pgURL, sqlitePath, schema, addr string
+	workers                         int
+	work                            time.Duration
+	rescueAfter                     time.Duration // inbox.Config.RescueAfter
+	handlerTimeout                  time.Duration // receiver.Config.HandlerTimeout
+}
+
 func main() {
-	pgURL := flag.String("postgres", "", "PostgreSQL URL (exclusive with -sqlite)")
-	sqlitePath := flag.String("sqlite", "", "SQLite database file (exclusive with -postgres)")
-	schema := flag.String("schema", "inboxcrash", "PostgreSQL schema of the inbox and the tables")
-	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	workers := flag.Int("workers", 10, "inbox workers")
-	work := flag.Duration("work", time.Millisecond, "time each handler run takes")
-	rescue := flag.Bool("rescue", false, "make jobs left running by a killed process available again before starting")
+	var o options
+	flag.StringVar(&o.pgURL, "postgres", "", "PostgreSQL URL (exclusive with -sqlite)")
+	flag.StringVar(&o.sqlitePath, "sqlite", "", "SQLite database file (exclusive with -postgres)")
+	flag.StringVar(&o.schema, "schema", "inboxcrash", "PostgreSQL schema of the inbox and the tables")
+	flag.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen address")
+	flag.IntVar(&o.workers, "workers", 10, "inbox workers")
+	flag.DurationVar(&o.work, "work", time.Millisecond, "time each handler run takes")
+	flag.DurationVar(&o.rescueAfter, "rescue-after", 3*time.Second,
+		"how long a job may stay running before River's rescuer runs it again (inbox.Config.RescueAfter)")
+	flag.DurationVar(&o.handlerTimeout, "handler-timeout", time.Second,
+		"deadline of a handler run (receiver.Config.HandlerTimeout); below -rescue-after")
 	flag.Parse()
-	if err := run(*pgURL, *sqlitePath, *schema, *addr, *workers, *work, *rescue); err != nil {
+	if err := run(o); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -58,30 +73,40 @@ type store struct {
 	exec  func(ctx context.Context, q string, args ...any) error
 	count func(ctx context.Context, q string) (int64, error)
 	ph    func(n int) string // placeholder n
+	// rescued counts the jobs whose errors record a rescue by River's JobRescuer.
+	rescued string
 }
 
-func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration, rescue bool) error {
+// rescuedError is the error River's rescuer records in a job it runs again.
+const rescuedError = "Stuck job rescued by JobRescuer"
+
+func run(o options) error {
+	if o.rescueAfter <= 0 || o.handlerTimeout <= 0 || o.handlerTimeout >= o.rescueAfter {
+		return fmt.Errorf("inboxcrash: -handler-timeout (%v) must be above zero and below -rescue-after (%v)", o.handlerTimeout, o.rescueAfter)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	cfg := inbox.Config{Workers: workers, Logger: logger}
-	var st store
+	var (
+		st     store
+		driver inbox.Driver
+	)
 	switch {
-	case pgURL != "" && sqlitePath == "":
-		pc, err := pgxpool.ParseConfig(pgURL)
+	case o.pgURL != "" && o.sqlitePath == "":
+		pc, err := pgxpool.ParseConfig(o.pgURL)
 		if err != nil {
 			return err
 		}
-		pc.ConnConfig.RuntimeParams["search_path"] = schema
+		pc.ConnConfig.RuntimeParams["search_path"] = o.schema
 		pc.ConnConfig.RuntimeParams["application_name"] = "inboxcrash"
-		pc.MaxConns = int32(workers + 10)
+		pc.MaxConns = int32(o.workers + 10)
 		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {
 			return err
 		}
 		defer pool.Close()
-		if _, err := pool.Exec(ctx, fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %q", schema)); err != nil {
+		if _, err := pool.Exec(ctx, fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %q", o.schema)); err != nil {
 			return err
 		}
 		st = store{
@@ -93,15 +118,16 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 				err = pool.QueryRow(ctx, q).Scan(&n)
 				return n, err
 			},
-			ph: func(n int) string { return fmt.Sprintf("$%d", n) },
+			ph:      func(n int) string { return fmt.Sprintf("$%d", n) },
+			rescued: "SELECT count(*) FROM river_job WHERE errors::text LIKE '%" + rescuedError + "%'",
 		}
-		cfg.Pool = pool
-	case sqlitePath != "" && pgURL == "":
-		db, err := sql.Open("sqlite", "file:"+sqlitePath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+		driver = inboxpg.New(pool)
+	case o.sqlitePath != "" && o.pgURL == "":
+		// OpenDB keeps SQLite's default synchronous FULL: an acknowledged delivery is on disk.
+		db, err := inboxsqlite.OpenDB(o.sqlitePath)
 		if err != nil {
 			return err
 		}
-		db.SetMaxOpenConns(1)
 		defer db.Close()
 		st = store{
 			exec: func(ctx context.Context, q string, args ...any) error {
@@ -113,8 +139,10 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 				return n, err
 			},
 			ph: func(int) string { return "?" },
+			// River keeps the errors as JSONB: json() makes them text.
+			rescued: "SELECT count(*) FROM river_job WHERE errors IS NOT NULL AND json(errors) LIKE '%" + rescuedError + "%'",
 		}
-		cfg.DB = db
+		driver = inboxsqlite.New(db)
 	default:
 		return errors.New("inboxcrash: exactly one of -postgres and -sqlite")
 	}
@@ -127,26 +155,21 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 		}
 	}
 
-	ib, err := inbox.Open(ctx, cfg)
+	ib, err := inbox.Open(ctx, driver, inbox.Config{Workers: o.workers, RescueAfter: o.rescueAfter, Logger: logger})
 	if err != nil {
 		return err
-	}
-	if rescue {
-		n, err := st.count(ctx, "SELECT count(*) FROM river_job WHERE state = 'running'")
-		if err != nil {
-			return err
-		}
-		if err := st.exec(ctx, "UPDATE river_job SET state = 'available' WHERE state = 'running'"); err != nil {
-			return fmt.Errorf("inboxcrash: rescue: %w", err)
-		}
-		fmt.Printf("inboxcrash rescued %d\n", n)
 	}
 
 	v, err := verify.NewHMAC(verify.VehReports(Secret))
 	if err != nil {
 		return err
 	}
-	rx, err := receiver.New(vehreports.Provider(), receiver.Config{Verifier: v, Inbox: ib, Logger: logger})
+	rx, err := receiver.New(vehreports.Provider(), receiver.Config{
+		Verifier:       v,
+		Inbox:          ib,
+		Logger:         logger,
+		HandlerTimeout: o.handlerTimeout,
+	})
 	if err != nil {
 		return err
 	}
@@ -157,7 +180,7 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 		if err := st.exec(ctx, insRun, id); err != nil {
 			return err
 		}
-		t := time.NewTimer(work)
+		t := time.NewTimer(o.work)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -185,6 +208,8 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 			{&s.Twice, "SELECT count(*) FROM (SELECT event_id FROM crash_runs GROUP BY event_id HAVING count(*) > 1) AS t"},
 			{&s.Jobs, "SELECT count(*) FROM river_job"},
 			{&s.Unfinished, "SELECT count(*) FROM river_job WHERE finalized_at IS NULL"},
+			{&s.Running, "SELECT count(*) FROM river_job WHERE state = 'running'"},
+			{&s.Rescued, st.rescued},
 		} {
 			if *c.dst, err = st.count(r.Context(), c.q); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -193,7 +218,7 @@ func run(pgURL, sqlitePath, schema, addr string, workers int, work time.Duration
 		}
 		_ = json.NewEncoder(w).Encode(s)
 	})
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
@@ -222,4 +247,6 @@ type Status struct {
 	Twice      int64 `json:"twice"`      // event ids whose handler started more than once
 	Jobs       int64 `json:"jobs"`       // jobs in the inbox
 	Unfinished int64 `json:"unfinished"` // jobs not yet completed, cancelled or discarded
+	Running    int64 `json:"running"`    // jobs in River's running state
+	Rescued    int64 `json:"rescued"`    // jobs River's rescuer has run again at least once
 }

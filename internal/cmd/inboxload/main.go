@@ -5,9 +5,15 @@
 // latency (p50, p99) of both, and for the inbox the time from acknowledgement to the start of
 // the handler; then it ramps each receiver up (-ramp-step per rate, doubling from -ramp-from up
 // to -max-rate) until the p99 exceeds -max-p99 or a delivery fails, and prints the highest rate
-// sustained. Everything is bounded by -timeout.
+// sustained. The inbox's handler takes -work per delivery; after the steady run it prints how
+// many deliveries still wait, so a backlog that grows shows. Everything is bounded by -timeout.
+//
+// With -drain N it measures instead how fast the inbox works off a backlog: N deliveries are
+// stored before the workers start, on PostgreSQL and on SQLite (-drivers), and it prints the
+// jobs per second from Start until the last handler ran.
 //
 //	go run ./internal/cmd/inboxload -rate 500 -duration 10s
+//	go run ./internal/cmd/inboxload -drain 20000 -work 1ms
 package main
 
 import (
@@ -22,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +41,8 @@ import (
 
 	"github.com/inspecthook/inspecthook/events/vehreports"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxpg"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -47,6 +56,11 @@ type options struct {
 	duration time.Duration
 	warmup   time.Duration
 	workers  int
+	work     time.Duration
+	cooldown time.Duration
+	poll     time.Duration
+	drain    int
+	drivers  string
 	rampStep time.Duration
 	rampFrom int
 	maxRate  int
@@ -64,14 +78,23 @@ func main() {
 	flag.IntVar(&o.rate, "rate", 500, "steady deliveries per second")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of the steady run")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load at -rate before each steady run (pools and caches fill)")
-	flag.IntVar(&o.workers, "workers", inbox.DefaultWorkers, "inbox workers")
+	flag.IntVar(&o.workers, "workers", 0, "inbox workers (0: inbox.DefaultWorkers)")
+	flag.DurationVar(&o.cooldown, "fetch-cooldown", 0, "inbox FetchCooldown (0: the default)")
+	flag.DurationVar(&o.poll, "fetch-poll", 0, "inbox FetchPollInterval (0: the default)")
+	flag.DurationVar(&o.work, "work", time.Millisecond, "time the inbox's handler takes per delivery")
+	flag.IntVar(&o.drain, "drain", 0, "measure the drain of a backlog of this many deliveries instead")
+	flag.StringVar(&o.drivers, "drivers", "postgres,sqlite", "with -drain: the inbox drivers to measure")
 	flag.DurationVar(&o.rampStep, "ramp-step", 2*time.Second, "length of each rate of the ramp (0: no ramp)")
 	flag.IntVar(&o.rampFrom, "ramp-from", 125, "first rate of the ramp")
 	flag.IntVar(&o.maxRate, "max-rate", 16000, "highest rate of the ramp")
 	flag.DurationVar(&o.maxP99, "max-p99", 100*time.Millisecond, "p99 above which a rate is not sustained")
 	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole run")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, o); err != nil {
+	runner := run
+	if o.drain > 0 {
+		runner = runDrain
+	}
+	if err := runner(context.Background(), os.Stdout, o); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -94,27 +117,12 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	}
 
 	// The inbox on PostgreSQL, in a schema of its own.
-	schema := "inboxload_" + strings.ToLower(rand.Text()[:12])
-	pc, err := pgxpool.ParseConfig(o.postgres)
+	driver, closeDB, err := openPostgres(ctx, o.postgres)
 	if err != nil {
 		return err
 	}
-	pc.ConnConfig.RuntimeParams["search_path"] = schema
-	pc.MaxConns = 32
-	pool, err := pgxpool.NewWithConfig(ctx, pc)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if _, err := pool.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		return fmt.Errorf("inboxload: %w", err)
-	}
-	defer func() {
-		dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer dcancel()
-		_, _ = pool.Exec(dctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-	}()
-	ib, err := inbox.Open(ctx, inbox.Config{Pool: pool, Workers: o.workers, Logger: quiet})
+	defer closeDB()
+	ib, err := inbox.Open(ctx, driver, o.inboxConfig(quiet))
 	if err != nil {
 		return err
 	}
@@ -125,7 +133,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	started := &sync.Map{}
 	receiver.Handle(async, vehreports.ReportCompleted, func(ctx context.Context, _ *vehreports.Report) error {
 		started.LoadOrStore(receiver.FromContext(ctx).EventID, time.Now())
-		return nil
+		return work(ctx, o.work)
 	})
 	ib.Register(async)
 	if err := ib.Start(ctx); err != nil {
@@ -163,7 +171,8 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	var next atomic.Int64
 	l := &loader{client: client, signer: v, next: &next}
 
-	fmt.Fprintf(w, "steady: %d deliveries/s for %v after %v of warm-up, %d inbox workers\n", o.rate, o.duration, o.warmup, o.workers)
+	fmt.Fprintf(w, "steady: %d deliveries/s for %v after %v of warm-up, inbox handler %v, %d inbox workers (0: the default)\n",
+		o.rate, o.duration, o.warmup, o.work, o.workers)
 	for _, tg := range targets {
 		if o.warmup > 0 {
 			warm := l.load(ctx, tg.url, o.rate, o.warmup)
@@ -176,6 +185,11 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		if tg.started == nil {
 			continue
 		}
+		backlog, err := waiting(ctx, ib)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %-22s %d deliveries waiting as the last was acknowledged\n", "", backlog)
 		delays, waited := handlerDelays(ctx, tg.started, res.acked, 2*time.Minute)
 		fmt.Fprintf(w, "  %-22s ack to handler start p50 %v p99 %v max %v (%d of %d started, drained %v after the last send)\n",
 			"", pct(delays, 50), pct(delays, 99), pct(delays, 100), len(delays), len(res.acked), waited.Round(time.Millisecond))
@@ -364,4 +378,196 @@ func pct(sorted []time.Duration, p int) time.Duration {
 	default:
 		return d.Round(time.Microsecond)
 	}
+}
+
+// work waits d, or until ctx ends: a handler's time.
+func work(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// waiting is how many deliveries of ib have not started yet.
+func waiting(ctx context.Context, ib *inbox.Inbox) (int, error) {
+	st, err := ib.Stats(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range st.Counts {
+		if slices.Contains(inbox.WaitingStates(), c.State) {
+			n += c.Jobs
+		}
+	}
+	return n, nil
+}
+
+// openPostgres returns the inbox driver of a pool on url whose search_path is a schema of its
+// own, and the function that drops the schema and closes the pool.
+func openPostgres(ctx context.Context, url string) (inbox.Driver, func(), error) {
+	schema := "inboxload_" + strings.ToLower(rand.Text()[:12])
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return inbox.Driver{}, nil, err
+	}
+	pc.ConnConfig.RuntimeParams["search_path"] = schema
+	pc.MaxConns = 32
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return inbox.Driver{}, nil, err
+	}
+	if _, err := pool.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		pool.Close()
+		return inbox.Driver{}, nil, fmt.Errorf("inboxload: %w", err)
+	}
+	return inboxpg.New(pool), func() {
+		dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer dcancel()
+		_, _ = pool.Exec(dctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+		pool.Close()
+	}, nil
+}
+
+// openSQLite returns the inbox driver of a SQLite file in a temporary folder, and the function
+// that closes and removes it.
+func openSQLite() (inbox.Driver, func(), error) {
+	dir, err := os.MkdirTemp("", "inboxload-")
+	if err != nil {
+		return inbox.Driver{}, nil, err
+	}
+	db, err := inboxsqlite.OpenDB(filepath.Join(dir, "inbox.db"))
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return inbox.Driver{}, nil, err
+	}
+	return inboxsqlite.New(db), func() { _ = db.Close(); _ = os.RemoveAll(dir) }, nil
+}
+
+// runDrain stores o.drain deliveries in an inbox of each of o.drivers before its workers start,
+// then starts them and prints how fast the handlers (each taking o.work) work off the backlog.
+func runDrain(ctx context.Context, w io.Writer, o options) error {
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	fmt.Fprintf(w, "drain: %d stored deliveries, handler %v, %d workers (0: the default)\n", o.drain, o.work, o.workers)
+	for _, name := range strings.Split(o.drivers, ",") {
+		var (
+			driver  inbox.Driver
+			closeDB func()
+			err     error
+		)
+		switch name {
+		case "postgres":
+			driver, closeDB, err = openPostgres(ctx, o.postgres)
+		case "sqlite":
+			driver, closeDB, err = openSQLite()
+		default:
+			err = fmt.Errorf("inboxload: unknown driver %q", name)
+		}
+		if err != nil {
+			return err
+		}
+		rate, err := drain(ctx, driver, o)
+		closeDB()
+		if err != nil {
+			return fmt.Errorf("inboxload: %s: %w", name, err)
+		}
+		fmt.Fprintf(w, "  %-9s %s\n", name+":", rate)
+	}
+	return nil
+}
+
+// drain stores o.drain deliveries in a new inbox on driver, starts it, and describes how fast
+// the backlog was worked off.
+func drain(ctx context.Context, driver inbox.Driver, o options) (string, error) {
+	quiet := slog.New(slog.DiscardHandler)
+	ib, err := inbox.Open(ctx, driver, o.inboxConfig(quiet))
+	if err != nil {
+		return "", err
+	}
+	v, err := verify.NewHMAC(verify.VehReports(secret))
+	if err != nil {
+		return "", err
+	}
+	rx, err := receiver.New(vehreports.Provider(), receiver.Config{Verifier: v, Inbox: ib, Logger: quiet})
+	if err != nil {
+		return "", err
+	}
+	var ran atomic.Int64
+	done := make(chan struct{})
+	receiver.Handle(rx, vehreports.ReportCompleted, func(ctx context.Context, _ *vehreports.Report) error {
+		err := work(ctx, o.work)
+		if ran.Add(1) == int64(o.drain) {
+			close(done)
+		}
+		return err
+	})
+	ib.Register(rx)
+
+	// Store the backlog from a few goroutines: one insert per delivery, as requests would.
+	stored := time.Now()
+	keys := make(chan int)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range keys {
+				id := "evt_" + strconv.Itoa(i)
+				_, err := ib.Enqueue(ctx, receiver.InboxDelivery{
+					Provider:       vehreports.Provider().Name(),
+					IdempotencyKey: "vehreports:" + id,
+					Body:           fmt.Appendf(nil, `{"id":%q,"type":"report.completed","created_at":"2026-11-27T12:00:00Z","data":{"id":"rpt"}}`, id),
+					ReceivedAt:     time.Now(),
+				})
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		})
+	}
+	for i := range o.drain {
+		keys <- i
+	}
+	close(keys)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return "", err
+	default:
+	}
+	storing := time.Since(stored)
+
+	start := time.Now()
+	if err := ib.Start(ctx); err != nil {
+		return "", err
+	}
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer scancel()
+		_ = ib.Stop(sctx)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return "", fmt.Errorf("%d of %d ran before the timeout", ran.Load(), o.drain)
+	}
+	took := time.Since(start)
+	return fmt.Sprintf("%d jobs in %v: %.0f jobs/s (storing them took %v: %.0f/s)",
+		o.drain, took.Round(time.Millisecond), float64(o.drain)/took.Seconds(),
+		storing.Round(time.Millisecond), float64(o.drain)/storing.Seconds()), nil
+}
+
+// inboxConfig is the inbox's configuration the flags ask for.
+func (o options) inboxConfig(log *slog.Logger) inbox.Config {
+	return inbox.Config{Workers: o.workers, FetchCooldown: o.cooldown, FetchPollInterval: o.poll, Logger: log}
 }

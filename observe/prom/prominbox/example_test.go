@@ -45,14 +45,14 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// In a program: inbox.Open(ctx, inbox.Config{DB: db, OnAttempt: im.OnAttempt}), then
-	// im.Collector(ib). Here a fixed source and clock stand for the inbox.
+	// In a program: inbox.Open(ctx, inboxsqlite.New(db), inbox.Config{OnAttempt: im.OnAttempt}),
+	// then im.Collector(ib). Here a fixed source and clock stand for the inbox.
 	now := func() time.Time { return time.Date(2026, 3, 1, 12, 2, 30, 0, time.UTC) }
 	if _, err := im.Collector(fixedStats{}, prominbox.WithNow(now)); err != nil {
 		log.Fatal(err)
 	}
 	im.OnAttempt(context.Background(), inbox.Attempt{
-		Job: inbox.Job{Provider: "record360", Attempt: 25, MaxAttempts: 25}, Result: inbox.AttemptDead,
+		Job: inbox.Job{Provider: "record360", Attempt: 25, MaxAttempts: 25}, Result: inbox.AttemptDiscarded,
 	})
 
 	w := httptest.NewRecorder()
@@ -64,7 +64,7 @@ func Example() {
 		}
 	}
 	// Output:
-	// inspecthook_inbox_attempts_total{provider="record360",result="dead"} 1
+	// inspecthook_inbox_attempts_total{provider="record360",result="discarded"} 1
 	// inspecthook_inbox_dead_letters_total{provider="record360"} 1
 	// inspecthook_inbox_jobs{provider="record360",state="available"} 2
 	// inspecthook_inbox_jobs{provider="record360",state="completed"} 3

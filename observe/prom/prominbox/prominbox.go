@@ -12,7 +12,7 @@
 //	if err != nil { ... }
 //	im, err := prominbox.New(m)
 //	if err != nil { ... }
-//	ib, err := inbox.Open(ctx, inbox.Config{Pool: pool, OnAttempt: im.OnAttempt})
+//	ib, err := inbox.Open(ctx, inboxpg.New(pool), inbox.Config{OnAttempt: im.OnAttempt})
 //	if err != nil { ... }
 //	if _, err := im.Collector(ib); err != nil { ... } // reads ib.Stats on each scrape
 //	rx, err := receiver.New(record360.Provider(), receiver.Config{
@@ -31,9 +31,9 @@
 //	inspecthook_inbox_stats_errors_total                      counter
 //
 // attempts_total counts every run of a stored delivery by result, as inbox.Attempt names it:
-// "succeeded", "retried" (it failed and runs again after a backoff), "dead" (it failed its last
-// attempt: a dead letter, counted in dead_letters_total too) or "cancelled" (a Permanent error,
-// not retried). attempt_duration_seconds is the time of each attempt, decoding included. The
+// "succeeded", "retried" (it failed and runs again after a backoff), "discarded" (it failed its
+// last attempt: a dead letter, counted in dead_letters_total too) or "cancelled" (a Permanent
+// error, not retried). attempt_duration_seconds is the time of each attempt, decoding included. The
 // handler's failures are counted by prom's OnError as well (inspecthook_handler_errors_total),
 // when it is the receiver's OnError.
 //
@@ -87,7 +87,7 @@ func New(m *prom.Metrics) (*Metrics, error) {
 		core: core,
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: core.Namespace, Name: "inbox_attempts_total",
-			Help: "Runs of stored deliveries by an inbox worker, by result: succeeded, retried, dead or cancelled.",
+			Help: "Runs of stored deliveries by an inbox worker, by result: succeeded, retried, discarded or cancelled.",
 		}, []string{"provider", "result"}),
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: core.Namespace, Name: "inbox_dead_letters_total",
@@ -107,7 +107,7 @@ func New(m *prom.Metrics) (*Metrics, error) {
 
 // results are the result label values of an attempt.
 var results = map[string]bool{
-	inbox.AttemptSucceeded: true, inbox.AttemptRetried: true, inbox.AttemptDead: true, inbox.AttemptCancelled: true,
+	inbox.AttemptSucceeded: true, inbox.AttemptRetried: true, inbox.AttemptDiscarded: true, inbox.AttemptCancelled: true,
 }
 
 // OnAttempt counts one attempt of an inbox worker: inspecthook_inbox_attempts_total,
@@ -119,7 +119,7 @@ func (im *Metrics) OnAttempt(_ context.Context, a inbox.Attempt) {
 		result = promcore.Other
 	}
 	im.attempts.WithLabelValues(provider, result).Inc()
-	if a.Result == inbox.AttemptDead {
+	if a.Result == inbox.AttemptDiscarded {
 		im.deadLetters.WithLabelValues(provider).Inc()
 	}
 	im.attemptTime.WithLabelValues(provider).Observe(a.Duration.Seconds())

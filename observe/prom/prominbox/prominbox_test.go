@@ -2,7 +2,6 @@ package prominbox_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -14,10 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
-	_ "modernc.org/sqlite"
 
 	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/observe/prom"
 	"github.com/inspecthook/inspecthook/observe/prom/internal/promtest"
 	"github.com/inspecthook/inspecthook/observe/prom/prominbox"
@@ -64,17 +63,17 @@ func TestOnAttempt(t *testing.T) {
 	for _, a := range []inbox.Attempt{
 		{Job: job("record360"), Result: inbox.AttemptSucceeded, Duration: 62500 * time.Microsecond},
 		{Job: job("record360"), Result: inbox.AttemptRetried, Err: errors.New("503 downstream"), Duration: 500 * time.Millisecond},
-		{Job: job("record360"), Result: inbox.AttemptDead, Err: errors.New("503 downstream"), Duration: 2 * time.Second},
+		{Job: job("record360"), Result: inbox.AttemptDiscarded, Err: errors.New("503 downstream"), Duration: 2 * time.Second},
 		{Job: job("record360"), Result: inbox.AttemptCancelled, Err: receiver.Permanent(errors.New("no")), Duration: 15625 * time.Microsecond},
 		{Job: job("acme"), Result: "exploded", Duration: 15625 * time.Microsecond}, // bounded: other, other
 	} {
 		im.OnAttempt(t.Context(), a)
 	}
-	want := `# HELP inspecthook_inbox_attempts_total Runs of stored deliveries by an inbox worker, by result: succeeded, retried, dead or cancelled.
+	want := `# HELP inspecthook_inbox_attempts_total Runs of stored deliveries by an inbox worker, by result: succeeded, retried, discarded or cancelled.
 # TYPE inspecthook_inbox_attempts_total counter
 inspecthook_inbox_attempts_total{provider="other",result="other"} 1
 inspecthook_inbox_attempts_total{provider="record360",result="cancelled"} 1
-inspecthook_inbox_attempts_total{provider="record360",result="dead"} 1
+inspecthook_inbox_attempts_total{provider="record360",result="discarded"} 1
 inspecthook_inbox_attempts_total{provider="record360",result="retried"} 1
 inspecthook_inbox_attempts_total{provider="record360",result="succeeded"} 1
 # HELP inspecthook_inbox_dead_letters_total Stored deliveries that failed their last attempt and became dead letters.
@@ -217,12 +216,11 @@ func TestRegistration(t *testing.T) {
 // errors.
 func TestInboxOnSQLite(t *testing.T) {
 	m, im, reg := newMetrics(t)
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "inbox.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	db, err := inboxsqlite.OpenDB(filepath.Join(t.TempDir(), "inbox.db"))
 	require.NoError(t, err)
-	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { _ = db.Close() })
 	logger := webhooktest.Logger(t)
-	ib, err := inbox.Open(t.Context(), inbox.Config{DB: db, MaxAttempts: 1, Logger: logger, OnAttempt: im.OnAttempt})
+	ib, err := inbox.Open(t.Context(), inboxsqlite.New(db), inbox.Config{MaxAttempts: 1, Logger: logger, OnAttempt: im.OnAttempt})
 	require.NoError(t, err)
 
 	received := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -293,7 +291,7 @@ func TestInboxOnSQLite(t *testing.T) {
 		"inspecthook_inbox_oldest_waiting_age_seconds":                                                                    0,
 		"inspecthook_inbox_stats_errors_total":                                                                            0,
 		`inspecthook_inbox_attempts_total{provider="record360",result="succeeded"}`:                                       2,
-		`inspecthook_inbox_attempts_total{provider="record360",result="dead"}`:                                            1,
+		`inspecthook_inbox_attempts_total{provider="record360",result="discarded"}`:                                       1,
 		`inspecthook_inbox_attempts_total{provider="record360",result="cancelled"}`:                                       1,
 		`inspecthook_inbox_dead_letters_total{provider="record360"}`:                                                      1,
 		`inspecthook_inbox_attempt_duration_seconds{provider="record360"}`:                                                4,
