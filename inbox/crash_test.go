@@ -320,9 +320,8 @@ func TestCrash(t *testing.T) {
 		require.NoError(t, err, "INSPECTHOOK_CRASH_DELIVERIES")
 	}
 	require.GreaterOrEqual(t, n, 30, "INSPECTHOOK_CRASH_DELIVERIES")
-	// 50 workers: the inbox fetches at most Workers jobs at a time, so with the default 10 a
-	// handler of 2 ms runs only about 100 deliveries a second and the run takes minutes.
-	common := []string{"-workers", "50", "-work", "2ms",
+	// The inbox's default workers and fetch settings, handlers of 2 ms.
+	common := []string{"-work", "2ms",
 		"-rescue-after", crashRescueAfter.String(), "-handler-timeout", crashHandlerTimeout.String()}
 	tests := []struct {
 		name string

@@ -56,7 +56,7 @@ func main() {
 	flag.StringVar(&o.sqlitePath, "sqlite", "", "SQLite database file (exclusive with -postgres)")
 	flag.StringVar(&o.schema, "schema", "inboxcrash", "PostgreSQL schema of the inbox and the tables")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen address")
-	flag.IntVar(&o.workers, "workers", 10, "inbox workers")
+	flag.IntVar(&o.workers, "workers", 0, "inbox workers (0: inbox.DefaultWorkers)")
 	flag.DurationVar(&o.work, "work", time.Millisecond, "time each handler run takes")
 	flag.DurationVar(&o.rescueAfter, "rescue-after", 3*time.Second,
 		"how long a job may stay running before River's rescuer runs it again (inbox.Config.RescueAfter)")
@@ -100,7 +100,7 @@ func run(o options) error {
 		}
 		pc.ConnConfig.RuntimeParams["search_path"] = o.schema
 		pc.ConnConfig.RuntimeParams["application_name"] = "inboxcrash"
-		pc.MaxConns = int32(o.workers + 10)
+		pc.MaxConns = 20 // handlers wait for a connection rather than exhaust the server's
 		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {
 			return err
