@@ -43,9 +43,7 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 //
 // It takes the body an earlier middleware (verify.Middleware) read; otherwise it reads it itself,
 // under WithMaxBodyBytes, and hands it on re-readable. The request is never modified: next gets
-// a copy. (Under a receiver.Receiver, which copies each request once and keeps a record of it
-// that its stages share, the body and the envelope are recorded there, for FromContext, and
-// next gets the same request.) Middleware answers the request itself, with a one-line text/plain body from Message,
+// a copy. Middleware answers the request itself, with a one-line text/plain body from Message,
 // when:
 //
 //	status  when
@@ -79,9 +77,6 @@ type decoder struct {
 }
 
 func (d *decoder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// Under a composer's State (the receiver's) what Middleware finds is recorded there and the
-	// request goes on as it is; otherwise next gets a copy.
-	st := rawbody.Of(r)
 	body, read := rawbody.FromRequest(r)
 	if !read {
 		b, err := rawbody.Read(r, d.maxBody)
@@ -94,17 +89,13 @@ func (d *decoder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		body = b
-		if st != nil {
-			st.SetBody(body)
-		} else {
-			r = rawbody.With(r, body)
-		}
+		r = rawbody.With(r, body)
 	}
 	env, err := d.provider.Decode(body)
 	switch {
 	case errors.Is(err, ErrInvalid):
 		if env != nil {
-			r = withEnvelope(r, st, env)
+			r = withEnvelope(r, env)
 		}
 		d.reject(w, r, http.StatusUnprocessableEntity, err)
 		return
@@ -116,16 +107,11 @@ func (d *decoder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.reject(w, r, http.StatusBadRequest, errors.New("events: Decode returned no envelope and no error"))
 		return
 	}
-	d.next.ServeHTTP(w, withEnvelope(r, st, env))
+	d.next.ServeHTTP(w, withEnvelope(r, env))
 }
 
-// withEnvelope records env for FromContext: in st when there is one, and r goes on as it is;
-// otherwise in the context of a copy of r.
-func withEnvelope(r *http.Request, st *rawbody.State, env *Envelope) *http.Request {
-	if st != nil {
-		st.Envelope = env
-		return r
-	}
+// withEnvelope returns a copy of r whose context carries env, for FromContext.
+func withEnvelope(r *http.Request, env *Envelope) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), envelopeKey{}, env))
 }
 
@@ -142,14 +128,8 @@ type envelopeKey struct{}
 
 // FromContext returns the envelope Middleware decoded for the request whose context ctx is.
 func FromContext(ctx context.Context) (*Envelope, bool) {
-	if env, ok := ctx.Value(envelopeKey{}).(*Envelope); ok && env != nil {
-		return env, true
-	}
-	if st := rawbody.StateFrom(ctx); st != nil {
-		env, ok := st.Envelope.(*Envelope)
-		return env, ok && env != nil
-	}
-	return nil, false
+	env, ok := ctx.Value(envelopeKey{}).(*Envelope)
+	return env, ok && env != nil
 }
 
 // IdempotencyKey returns the idempotency key of the envelope Middleware decoded for r, or ""

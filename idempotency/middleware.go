@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
-	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
 // retryAfter is the Retry-After value, in seconds, of the 503 answers, and of a 409 whose store
@@ -108,9 +107,7 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 //     InFlight, with a Retry-After of the seconds left in the holder's lease (60 when the store
 //     does not say);
 //   - otherwise holds the claim, for the lease (WithLease, default DefaultLease), and calls next
-//     with a shallow copy of the request whose context carries the key (KeyFrom; under a
-//     receiver.Receiver, which copies each request once and keeps a record of it that its
-//     stages share, the key is recorded there and next gets the same request). While next
+//     with a shallow copy of the request whose context carries the key (KeyFrom). While next
 //     runs the lease is renewed every third of the lease (WithRenewEvery), so a slow handler
 //     keeps its key and never runs twice at once; when a renewal fails the error goes to
 //     WithOnError and the next renewal tries again, and if the store stays unreachable for a
@@ -172,13 +169,8 @@ type keyContextKey struct{}
 // KeyFrom returns the idempotency key Middleware claimed for the request whose context is ctx,
 // or "" when the request did not come through Middleware.
 func KeyFrom(ctx context.Context) string {
-	if key, ok := ctx.Value(keyContextKey{}).(string); ok {
-		return key
-	}
-	if st := rawbody.StateFrom(ctx); st != nil {
-		return st.Key
-	}
-	return ""
+	key, _ := ctx.Value(keyContextKey{}).(string)
+	return key
 }
 
 // claimHandler is the handler Middleware returns.
@@ -195,13 +187,7 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, http.StatusBadRequest, "no idempotency key", ErrNoKey)
 		return
 	}
-	if st := rawbody.Of(r); st != nil {
-		// Under a composer's State (the receiver's) the key is recorded there and the request
-		// goes on as it is.
-		st.Key = key
-	} else {
-		r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
-	}
+	r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
 	c, err := h.store.Claim(r.Context(), key, h.cfg.lease)
 	if err != nil {
 		w.Header().Set("Retry-After", retryAfter)

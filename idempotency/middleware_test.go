@@ -20,7 +20,6 @@ import (
 
 	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/idempotency/storetest"
-	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
 // errStore is the failure of testStore's methods.
@@ -664,49 +663,4 @@ func TestMiddlewareBoundsLongKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, idempotency.Done, c.State)
 	assert.Equal(t, 2, m.Len())
-}
-
-// TestMiddlewareUnderAState: given the request a composer (the receiver) bound to its
-// rawbody.State, Middleware records the key there, where KeyFrom finds it, and calls next with
-// that same request; given any other request it hands on a copy, as alone.
-func TestMiddlewareUnderAState(t *testing.T) {
-	bind := func(r *http.Request) (*http.Request, *rawbody.State) {
-		st := &rawbody.State{}
-		r2 := r.WithContext(rawbody.NewContext(r.Context(), st))
-		st.Bind(r2)
-		return r2, st
-	}
-	store, err := idempotency.NewMemory(idempotency.MemoryConfig{})
-	require.NoError(t, err)
-	defer store.Close()
-	var seen *http.Request
-	var seenKey string
-	var h hooks
-	mw := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader), h.options()...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen, seenKey = r, idempotency.KeyFrom(r.Context())
-	}))
-
-	r, st := bind(post("evt_state"))
-	w := httptest.NewRecorder()
-	mw.ServeHTTP(w, r)
-	require.Equal(t, http.StatusOK, w.Code)
-	assert.Same(t, r, seen, "next gets the bound request itself")
-	assert.Equal(t, "evt_state", seenKey)
-	assert.Equal(t, "evt_state", st.Key)
-
-	r, _ = bind(post("evt_state"))
-	w = httptest.NewRecorder()
-	mw.ServeHTTP(w, r)
-	assert.Equal(t, "ok: already processed\n", w.Body.String())
-	require.Len(t, h.rejects, 1)
-	assert.Equal(t, "evt_state", h.rejects[0].key, "the reject hook finds the key")
-
-	r, st = bind(post("evt_copy"))
-	r = r.WithContext(r.Context())
-	w = httptest.NewRecorder()
-	mw.ServeHTTP(w, r)
-	require.Equal(t, http.StatusOK, w.Code)
-	assert.NotSame(t, r, seen, "not bound: next gets a copy")
-	assert.Equal(t, "evt_copy", seenKey)
-	assert.Empty(t, st.Key, "the State is left alone")
 }

@@ -9,13 +9,21 @@
 //	                                                  IP allowlist: checked before the body
 //	4 body              verify.Middleware             larger than MaxBodyBytes                   413
 //	5 verify            verify.Middleware             bad signature over the raw bytes           401, no detail
-//	  early claim       (the Receiver's own)          a duplicate of bytes already decoded /     200 without decoding /
-//	                                                  in flight / store down                     409 / 503
 //	6 decode            events.Middleware             not JSON / not the provider's shape        400
 //	7 validate          events.Middleware             required field missing                     422
 //	8 claim             idempotency.Middleware        already done / in flight / store down      200 without the handler / 409 / 503
 //	9 dispatch          Router (Handle, HandleUnknown) handler error or panic                    500, claim released
 //	10 complete         idempotency.Middleware                                                   200
+//
+// Each stage is an ordinary func(http.Handler) http.Handler: it reads what earlier stages found
+// from the request's context (the body verify read, the envelope events decoded, the key
+// idempotency claimed) and hands its own findings on the same way, to a copy of the request.
+// New only orders them; what became of a request is recorded in one Outcome, which the
+// Receiver puts in the request's context and hands to the Observer and the log line.
+//
+// When the idempotency key comes from a header (IdempotencyKeyHeader, and the delivery carries
+// it), the claim stage runs before decoding instead, so a duplicate is answered without
+// decoding; its Outcome then carries the key but no event type or id.
 //
 // Success is exactly 200 (Inspectorio treats anything else as a failure). A store that cannot
 // be reached answers 503, so the provider retries. The 400 and 422 bodies are one short line
@@ -50,41 +58,12 @@
 // provider package does not know, go to the handler set with HandleUnknown, or are acknowledged
 // with 200.
 //
-// The early claim. A provider's retry resends the same bytes, and a duplicate should cost far
-// less than the event did, so in the synchronous mode the key is claimed, when it is known
-// without decoding, between verification and decoding: the IdempotencyKeyHeader's value; else
-// the key the same bytes decoded to, when the Receiver remembers them (it remembers the last
-// 8192 bodies that decoded, by a 64-bit fingerprint and length, about 1 MB). Then:
-//
-//   - a key in flight is answered 409 and a store that cannot be reached 503, as the claim
-//     stage answers, without decoding: answers that a retry corrects;
-//   - a done key is answered as a duplicate, 200 "ok: already processed" as the claim stage
-//     answers one, without decoding, when the Receiver remembers these exact bytes decoding.
-//     Such an Outcome carries only what is known: Provider, IdempotencyKey and ReceivedAt (no
-//     event id, type or envelope). Other bytes with a done header key are decoded first and
-//     then answered as a duplicate, so a body that does not decode is answered 400 or 422 even
-//     when it carries the key of a handled event, as without the early claim;
-//   - a free key (a new event, or one whose handler failed before) is claimed and held while
-//     the body is decoded; the claim stage takes the claim over and completes or releases it as
-//     its own. A body that then fails to decode releases
-//     it (400, 422), so a corrected retry is processed. Should the decoded key differ from the
-//     early one, the early claim is released, the mismatch goes to OnError wrapping
-//     ErrEarlyKeyMismatch, and the decoded key is claimed: the answer is the one decoding gives.
-//
-// A provider's events.KeyScanner is not consulted: acknowledging a duplicate found by a scan
-// would answer 200 to bodies that do not decode but carry a handled event's key, and for a new
-// event the scan is work on top of decoding. When no key is known before decoding (no header,
-// bytes not remembered, or InsecureSkipVerify, where the body is read after this stage), the
-// delivery goes through the stages as if the early claim were not there.
-//
 // Handlers run in the request's goroutine under a context that carries the request's values,
 // is not cancelled when the sender hangs up, and has a deadline of HandlerTimeout (50 s by
 // default, below Inspectorio's 60 s). The request is never modified; its body is read once,
 // into memory that grows with the bytes received rather than with the declared length, and a
 // body whose length is declared (up to 32 KiB) is read into one allocation of exactly that
-// length. The stages share one record of the request: the Receiver copies the request once,
-// and the middleware record what they find (body, envelope, key) in that record rather than
-// each copying the request again.
+// length.
 //
 // With Config.Inbox set (the inbox package, on River), the receiver runs asynchronously: a
 // delivery that passes validation is stored and answered 200 "ok: queued" at once, and the

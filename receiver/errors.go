@@ -13,12 +13,6 @@ var (
 	// ErrEnqueue is reported to OnError, wrapped with the Inbox's error, when the Inbox could
 	// not store a delivery (answered 503 with Retry-After).
 	ErrEnqueue = errors.New("receiver: enqueue")
-
-	// ErrEarlyKeyMismatch is reported to OnError, wrapped, when the idempotency key the
-	// receiver claimed before decoding (see the package documentation) is not the one the body
-	// decoded to: a provider whose Decode gives the same bytes different keys. The receiver
-	// released the early claim and claimed the decoded key, so the answer is still right.
-	ErrEarlyKeyMismatch = errors.New("receiver: the idempotency key found before decoding is not the decoded one")
 )
 
 // permanent marks a handler error that retrying cannot fix.

@@ -103,8 +103,8 @@ func TestOnStageAndOutcomeDetails(t *testing.T) {
 	}{
 		{"new", true, S(receiver.StageMethod, receiver.StageRateLimit, receiver.StageVerify, receiver.StageDecode, receiver.StageClaim, receiver.StageDispatch), 1500 * time.Millisecond, http.StatusOK, receiver.StageComplete},
 		{"forged", false, S(receiver.StageMethod, receiver.StageRateLimit, receiver.StageVerify), 0, http.StatusUnauthorized, receiver.StageVerify},
-		// The same bytes again: claimed early, before decoding, and answered as a duplicate.
-		{"duplicate", true, S(receiver.StageMethod, receiver.StageRateLimit, receiver.StageVerify), 0, http.StatusOK, receiver.StageComplete},
+		// The same bytes again: decoded, then answered as a duplicate by the claim.
+		{"duplicate", true, S(receiver.StageMethod, receiver.StageRateLimit, receiver.StageVerify, receiver.StageDecode, receiver.StageClaim), 0, http.StatusOK, receiver.StageComplete},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -122,8 +122,7 @@ type Delivery struct {
 // before serving.
 type Receiver struct {
 	provider  events.Provider
-	name      string      // provider.Name()
-	seen      *seenBodies // bodies that decoded, for duplicates found before decoding
+	name      string // provider.Name()
 	cfg       Config
 	ownsStore bool
 	log       *slog.Logger
@@ -170,7 +169,7 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 	} else {
 		cfg.IdempotencyKeyHeader = ""
 	}
-	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, seen: newSeenBodies(), scheme: verify.Scheme(cfg.Verifier)}
+	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, scheme: verify.Scheme(cfg.Verifier)}
 	rx.log = cfg.Logger.With("provider", p.Name())
 	if cfg.Store == nil && cfg.Inbox == nil {
 		store, err := idempotency.NewMemory(idempotency.MemoryConfig{Now: cfg.Now})
@@ -199,7 +198,7 @@ func (rx *Receiver) compose() http.Handler {
 	if cfg.Inbox != nil {
 		h = rx.entering(StageEnqueue, http.HandlerFunc(rx.enqueue))
 	} else {
-		h = rx.entering(StageClaim, rx.claim(h))
+		h = rx.claimDecoded(h)
 	}
 	h = rx.describe(h)
 	h = events.Middleware(rx.provider,
@@ -212,8 +211,8 @@ func (rx *Receiver) compose() http.Handler {
 	} else {
 		h = rx.entering(StageDecode, h)
 	}
-	if cfg.Inbox == nil {
-		h = rx.claimEarly(h)
+	if cfg.Inbox == nil && cfg.IdempotencyKeyHeader != "" {
+		h = rx.claimByHeader(h)
 	}
 	if cfg.Verifier != nil {
 		h = verify.Middleware(cfg.Verifier,
@@ -254,11 +253,50 @@ func (rx *Receiver) entering(s Stage, h http.Handler) http.Handler {
 	})
 }
 
-// claim is the idempotency stage of the synchronous mode, in front of the Router. Its Store
-// takes over the early claim (claimEarly) of the same key.
-func (rx *Receiver) claim(h http.Handler) http.Handler {
+// claimDecoded is the idempotency stage of the synchronous mode after decoding, in front of the
+// Router: it claims the key of the decoded delivery, unless claimByHeader claimed one before
+// decoding.
+func (rx *Receiver) claimDecoded(next http.Handler) http.Handler {
+	claim := rx.entering(StageClaim, rx.claim(rx.claimKey, next))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if idempotency.KeyFrom(r.Context()) != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		claim.ServeHTTP(w, r)
+	})
+}
+
+// claimByHeader is the idempotency stage of the synchronous mode before decoding, for a
+// delivery whose key is in the IdempotencyKeyHeader: a duplicate is answered without decoding.
+// A delivery without the header goes on to be claimed by its decoded key.
+func (rx *Receiver) claimByHeader(next http.Handler) http.Handler {
+	claim := rx.entering(StageClaim, rx.claim(func(r *http.Request) string {
+		o := outcomeOf(r)
+		o.IdempotencyKey = idempotency.BoundKey(events.FieldKey(rx.name, rx.headerKey(r)))
+		return o.IdempotencyKey
+	}, next))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rx.headerKey(r) == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		claim.ServeHTTP(w, r)
+	})
+}
+
+// headerKey is the value of the IdempotencyKeyHeader, trimmed, or "".
+func (rx *Receiver) headerKey(r *http.Request) string {
+	if rx.cfg.IdempotencyKeyHeader == "" {
+		return ""
+	}
+	return strings.TrimSpace(r.Header.Get(rx.cfg.IdempotencyKeyHeader))
+}
+
+// claim is idempotency.Middleware over the Store, keyed by key.
+func (rx *Receiver) claim(key idempotency.KeyFunc, h http.Handler) http.Handler {
 	cfg := rx.cfg
-	return idempotency.Middleware(claimStore{Store: cfg.Store, rx: rx}, rx.claimKey,
+	return idempotency.Middleware(cfg.Store, key,
 		idempotency.WithLease(cfg.Lease),
 		idempotency.WithRetention(cfg.Retention),
 		idempotency.WithNow(cfg.Now),
@@ -281,17 +319,10 @@ func (rx *Receiver) Close() error {
 // ServeHTTP runs one delivery through the stages described in the package documentation.
 func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := rx.cfg.Now()
-	rq := &request{rx: rx}
-	rq.out.Delivery = Delivery{Provider: rx.name, ReceivedAt: start}
-	rq.out.Scheme = rx.scheme
-	rq.raw.Ext = rq
-	// The stages get the receiver's own copy of r, bound to the request's State: they record
-	// what they find there, and none copies the request again.
-	r2 := r.WithContext(rawbody.NewContext(r.Context(), &rq.raw))
-	rq.raw.Bind(r2)
-	rx.chain.ServeHTTP(w, r2)
-	rq.out.Duration = rx.cfg.Now().Sub(start)
-	rx.report(r, &rq.out)
+	o := &Outcome{Delivery: Delivery{Provider: rx.name, ReceivedAt: start}, Scheme: rx.scheme}
+	rx.chain.ServeHTTP(w, withOutcome(r, o))
+	o.Duration = rx.cfg.Now().Sub(start)
+	rx.report(r, o)
 }
 
 // redactedPath is the request's URL for the log line, any secret token in it redacted.
@@ -303,18 +334,12 @@ func (rx *Receiver) redactedPath(r *http.Request) string {
 }
 
 // describe records the decoded delivery in the outcome, with the idempotency key the claim
-// will use, and checks it against the key of an early claim.
+// will use.
 func (rx *Receiver) describe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if env, ok := envelopeOf(r); ok {
 			o := outcomeOf(r)
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
-			// The early claim looks bodies up only where verify read them before it, in the
-			// synchronous mode.
-			if rq := requestOf(r); rq != nil && rx.cfg.Inbox == nil && rx.cfg.Verifier != nil {
-				rx.remember(r, rq, idempotency.BoundKey(env.IdempotencyKey), env)
-				rx.checkEarlyKey(r, rq)
-			}
 		}
 		next.ServeHTTP(w, r)
 	})

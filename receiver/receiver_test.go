@@ -500,3 +500,55 @@ func TestStageNames(t *testing.T) {
 	assert.Equal(t, "complete", receiver.StageComplete.String())
 	assert.True(t, strings.HasPrefix(receiver.Stage(99).String(), "Stage("))
 }
+
+// TestHeaderKeyClaimedBeforeDecoding checks that with IdempotencyKeyHeader the claim stage runs
+// before decoding for a delivery that carries the header: a duplicate is answered without
+// decoding (a body that would not decode is not looked at), while a delivery without the header
+// is decoded and claimed by the body's key.
+func TestHeaderKeyClaimedBeforeDecoding(t *testing.T) {
+	var stages []receiver.Stage
+	e := newEnv(t, receiver.Config{
+		IdempotencyKeyHeader: "Webhook-Id",
+		OnStage:              func(_ context.Context, s receiver.Stage) { stages = append(stages, s) },
+	})
+	runs := 0
+	receiver.Handle(e.rx, record360.InspectionCreated, func(context.Context, *record360.Inspection) error {
+		runs++
+		return nil
+	})
+	S := func(ss ...receiver.Stage) []receiver.Stage { return ss }
+	tests := []struct {
+		name, id, body string
+		status         int
+		reply          string
+		stages         []receiver.Stage
+		runs           int
+	}{
+		{"new", "msg_1", string(inspectionBody(t)), 200, "ok\n",
+			S(receiver.StageMethod, receiver.StageVerify, receiver.StageClaim, receiver.StageDecode, receiver.StageDispatch), 1},
+		{"duplicate, not decoded", "msg_1", `{"not": "a record360 body"`, 200, "ok: already processed\n",
+			S(receiver.StageMethod, receiver.StageVerify, receiver.StageClaim), 1},
+		{"no header: decoded, then claimed", "", string(inspectionBody(t)), 200, "ok\n",
+			S(receiver.StageMethod, receiver.StageVerify, receiver.StageDecode, receiver.StageClaim, receiver.StageDispatch), 2},
+		{"no header, a bad body", "", `{"not": "a record360 body"`, 400, "body is not valid JSON\n",
+			S(receiver.StageMethod, receiver.StageVerify, receiver.StageDecode), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stages = nil
+			r := request([]byte(tt.body))
+			if tt.id != "" {
+				r.Header.Set("Webhook-Id", tt.id)
+			}
+			w := e.serve(r)
+			assert.Equal(t, tt.status, w.Code)
+			assert.Equal(t, tt.reply, w.Body.String())
+			assert.Equal(t, tt.stages, stages)
+			assert.Equal(t, tt.runs, runs)
+		})
+	}
+	outs := e.outcomes()
+	require.Len(t, outs, len(tests))
+	assert.True(t, outs[1].Duplicate)
+	assert.Equal(t, "record360:msg_1", outs[1].IdempotencyKey, "a duplicate found before decoding carries its key")
+}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/idempotency"
-	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
 // RouterConfig configures a Router. Zero fields get the documented defaults.
@@ -157,14 +156,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := rt.delivery(r, env, o)
-	// Under a Receiver the handler's Delivery is kept in the request's record, which the
-	// context already carries; otherwise in a new context.
-	ctx := r.Context()
-	if rq := requestOf(r); rq != nil {
-		rq.delivery, rq.hasDelivery = d, true
-	} else {
-		ctx = context.WithValue(ctx, deliveryKey{}, d)
-	}
+	ctx := context.WithValue(r.Context(), deliveryKey{}, d)
 	start := rt.cfg.Now()
 	err := rt.dispatch(ctx, env)
 	if rt.route(env) != nil {
@@ -188,12 +180,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // delivery describes env: the key is the one idempotency.Middleware claimed, when it ran, and
 // the receipt time the Receiver's, when there is one.
 func (rt *Router) delivery(r *http.Request, env *events.Envelope, o *Outcome) Delivery {
-	var key string
-	if st := rawbody.Of(r); st != nil {
-		key = st.Key
-	} else {
-		key = idempotency.KeyFrom(r.Context())
-	}
+	key := idempotency.KeyFrom(r.Context())
 	if key == "" {
 		key = env.IdempotencyKey
 	}
@@ -251,13 +238,8 @@ type deliveryKey struct{}
 // received-at and the envelope with the raw body. Outside a handler it returns the zero
 // Delivery.
 func FromContext(ctx context.Context) Delivery {
-	if d, ok := ctx.Value(deliveryKey{}).(Delivery); ok {
-		return d
-	}
-	if rq := requestFrom(ctx); rq != nil && rq.hasDelivery {
-		return rq.delivery
-	}
-	return Delivery{}
+	d, _ := ctx.Value(deliveryKey{}).(Delivery)
+	return d
 }
 
 // reply answers with status and line, one line of plain text ending in a newline, as http.Error

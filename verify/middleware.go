@@ -54,9 +54,7 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 // (why goes only to WithOnReject), 413 "request body too large: limit N bytes" when the body is
 // larger than the cap (declared or sent), and 400 "could not read the request body" when
 // reading fails. When an earlier stage already read the body with this package's Middleware, it
-// is not read again. The caller's request is never modified. (Under a receiver.Receiver, which
-// copies each request once and keeps a record of it that its stages share, Middleware records
-// the body there, for RawBody, and calls next with the same request, without a copy.)
+// is not read again. The caller's request is never modified.
 //
 // Middleware panics with a "verify: " message when v is nil (a nil Verifier never means "accept
 // everything") or the cap is negative, and the function it returns panics when next is nil.
@@ -116,14 +114,7 @@ func (h *verifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	// Under a composer's State (the receiver's) the body is recorded there and the request goes
-	// on as it is; otherwise next gets a copy whose Body reads the bytes again.
-	r2 := r
-	if st := rawbody.Of(r); st != nil {
-		st.SetBody(body)
-	} else {
-		r2 = rawbody.With(r, body)
-	}
+	r2 := rawbody.With(r, body)
 	for _, v := range h.after {
 		if err := v.Verify(r2, body); err != nil {
 			h.reject(w, r2, http.StatusUnauthorized, "unauthorized", err)

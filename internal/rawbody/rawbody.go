@@ -3,10 +3,6 @@
 // the next handler: as a re-readable r.Body and, without a copy, from the request's context.
 // The verify and events middleware share it, so that whichever reads the body first is the only
 // one that does.
-//
-// It also holds the State of a request whose stages are chained by a composer that owns the
-// request (the receiver): the stages record what they found there instead of each deriving a
-// new context and copying the request. See State.
 package rawbody
 
 import (
@@ -29,28 +25,15 @@ var ErrRead = errors.New("could not read the request body")
 
 type ctxKey struct{}
 
-// From returns the body a middleware read for the request whose context ctx is, without a
-// copy: the one With handed on, else the one recorded in a State in ctx. The caller must not
-// modify it.
+// From returns the body a middleware read for the request whose context ctx is, as With
+// handed it on, without a copy. The caller must not modify it.
 func From(ctx context.Context) ([]byte, bool) {
-	if b, ok := ctx.Value(ctxKey{}).([]byte); ok {
-		return b, true
-	}
-	if st := StateFrom(ctx); st != nil && st.hasBody {
-		return st.body, true
-	}
-	return nil, false
-}
-
-// FromRequest returns the body a middleware read for r, without a copy: the one recorded in the
-// State bound to r, else the one With handed on. The caller must not modify it.
-func FromRequest(r *http.Request) ([]byte, bool) {
-	if st := Of(r); st != nil && st.hasBody {
-		return st.body, true
-	}
-	b, ok := r.Context().Value(ctxKey{}).([]byte)
+	b, ok := ctx.Value(ctxKey{}).([]byte)
 	return b, ok
 }
+
+// FromRequest is From of r's context.
+func FromRequest(r *http.Request) ([]byte, bool) { return From(r.Context()) }
 
 // With returns a shallow copy of r whose context carries body and whose Body reads body again
 // from the start. r itself is not modified.

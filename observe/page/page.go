@@ -307,7 +307,7 @@ func (p *Page) Observe(ctx context.Context, o receiver.Outcome) {
 		d.BodyNote = "not kept: the request was refused before it was authenticated"
 	case o.Envelope == nil || o.Envelope.Raw == nil:
 		if o.Duplicate {
-			d.BodyNote = "not kept: a duplicate of bytes already handled, answered before decoding"
+			d.BodyNote = "not kept: a duplicate answered before decoding, by the key in its header"
 		} else {
 			d.BodyNote = "not kept: the body did not decode"
 		}

@@ -33,7 +33,6 @@
 //	inspecthook_handler_errors_total{provider,event_type,kind}          counter
 //	inspecthook_store_errors_total{provider,operation}                  counter
 //	inspecthook_limiter_errors_total{provider}                          counter
-//	inspecthook_early_key_mismatches_total{provider}                    counter
 //
 // and, from prominbox:
 //
@@ -83,8 +82,6 @@
 // "release", as the *idempotency.OpError the receiver reports names it, and of the inbox by
 // operation "enqueue" (answered 503, receiver.ErrEnqueue). limiter_errors_total
 // counts requests the limiter could not decide on (answered 503), and
-// early_key_mismatches_total deliveries whose key found before decoding was not the decoded one
-// (receiver.ErrEarlyKeyMismatch: a provider whose Decode is not deterministic).
 //
 // # Bounded labels
 //

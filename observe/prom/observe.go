@@ -62,8 +62,7 @@ func (m *Metrics) Observe(_ context.Context, o receiver.Outcome) {
 // (inspecthook_handler_errors_total, kind "error", "panic" or "permanent"; in the request or,
 // with an inbox, in a worker), the idempotency store's or the inbox's
 // (inspecthook_store_errors_total, by operation), the rate limiter's
-// (inspecthook_limiter_errors_total) and an early key mismatch
-// (inspecthook_early_key_mismatches_total). Give it to receiver.Config.OnError, with your own
+// (inspecthook_limiter_errors_total). Give it to receiver.Config.OnError, with your own
 // hook through receiver.OnErrors.
 func (m *Metrics) OnError(_ context.Context, d receiver.Delivery, err error) {
 	if err == nil {
@@ -77,8 +76,6 @@ func (m *Metrics) OnError(_ context.Context, d receiver.Delivery, err error) {
 		m.storeErrors.WithLabelValues(provider, detail).Inc()
 	case sourceLimiter:
 		m.limiterErrors.WithLabelValues(provider).Inc()
-	case sourceKeyMismatch:
-		m.keyMismatches.WithLabelValues(provider).Inc()
 	}
 }
 
@@ -204,7 +201,6 @@ const (
 	sourceHandler = iota + 1
 	sourceStore
 	sourceLimiter
-	sourceKeyMismatch
 )
 
 // The operation label values of inspecthook_store_errors_total: idempotency's Op names, and
@@ -219,7 +215,7 @@ const (
 
 // classify tells where an error given to the receiver's OnError comes from, with the kind of a
 // handler error or the operation of a store error, from the receiver's sentinels and typed
-// errors: ErrPanic, Permanent, ErrEarlyKeyMismatch, *idempotency.OpError, ErrEnqueue and
+// errors: ErrPanic, Permanent, *idempotency.OpError, ErrEnqueue and
 // ratelimit.ErrUnavailable. Whatever else it is given is the handler's own error.
 func classify(err error) (source int, detail string) {
 	var op *idempotency.OpError
@@ -228,8 +224,6 @@ func classify(err error) (source int, detail string) {
 		return sourceHandler, "panic"
 	case receiver.IsPermanent(err):
 		return sourceHandler, "permanent"
-	case errors.Is(err, receiver.ErrEarlyKeyMismatch):
-		return sourceKeyMismatch, ""
 	case errors.As(err, &op):
 		switch op.Op {
 		case opClaim, opRenew, opComplete, opRelease:

@@ -71,7 +71,6 @@ type Metrics struct {
 	handlerErrors   *prometheus.CounterVec
 	storeErrors     *prometheus.CounterVec
 	limiterErrors   *prometheus.CounterVec
-	keyMismatches   *prometheus.CounterVec
 }
 
 func init() {
@@ -146,12 +145,9 @@ func New(reg prometheus.Registerer, opts ...Option) (*Metrics, error) {
 	m.limiterErrors = counter("limiter_errors_total",
 		"Requests the rate limiter could not decide on (answered 503).",
 		"provider")
-	m.keyMismatches = counter("early_key_mismatches_total",
-		"Deliveries whose idempotency key found before decoding differed from the decoded one: a provider whose Decode is not deterministic.",
-		"provider")
 	cs := []prometheus.Collector{
 		m.deliveries, m.duplicates, m.deliveryTime, m.handlerTime, m.rejections, m.unauthenticated,
-		m.handlerErrors, m.storeErrors, m.limiterErrors, m.keyMismatches,
+		m.handlerErrors, m.storeErrors, m.limiterErrors,
 	}
 	if err := promcore.Register(reg, cs...); err != nil {
 		return nil, err

@@ -362,7 +362,6 @@ func TestLint(t *testing.T) {
 		"inspecthook_deliveries_total",
 		"inspecthook_delivery_duration_seconds",
 		"inspecthook_duplicates_total",
-		"inspecthook_early_key_mismatches_total",
 		"inspecthook_handler_duration_seconds",
 		"inspecthook_handler_errors_total",
 		"inspecthook_limiter_errors_total",
@@ -386,7 +385,6 @@ func feedEverything(t *testing.T, m *Metrics) {
 		errors.New("handler failed"),
 		fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpClaim, Key: "k", Err: idempotency.ErrUnavailable}),
 		fmt.Errorf("receiver: rate limit: %w", ratelimit.ErrUnavailable),
-		fmt.Errorf("%w: k1 before, k2 decoded", receiver.ErrEarlyKeyMismatch),
 	} {
 		m.OnError(t.Context(), d, err)
 	}
@@ -436,7 +434,7 @@ func TestNamespaceAndOptions(t *testing.T) {
 	t.Run("nothing left half registered", func(t *testing.T) {
 		reg := prometheus.NewRegistry()
 		// A collector of the user's takes the name of the last of New's collectors.
-		require.NoError(t, reg.Register(prometheus.NewCounter(prometheus.CounterOpts{Name: "inspecthook_early_key_mismatches_total", Help: "mine"})))
+		require.NoError(t, reg.Register(prometheus.NewCounter(prometheus.CounterOpts{Name: "inspecthook_limiter_errors_total", Help: "mine"})))
 		_, err := New(reg)
 		require.Error(t, err)
 		// The collectors registered before it were unregistered: the first can be registered again.
@@ -469,7 +467,6 @@ func TestClassify(t *testing.T) {
 		{"early release", fmt.Errorf("receiver: releasing the early claim: %w", &idempotency.OpError{Op: idempotency.OpRelease, Key: "k", Err: errors.New("down")}), sourceStore, "release"},
 		{"enqueue", fmt.Errorf("%w: %w", receiver.ErrEnqueue, errors.New("inbox: insert: down")), sourceStore, "enqueue"},
 		{"a handler's error that reads like the receiver's", errors.New("receiver: claim: not ours"), sourceHandler, "error"},
-		{"early key mismatch", fmt.Errorf("%w: record360: %q before decoding", receiver.ErrEarlyKeyMismatch, "a"), sourceKeyMismatch, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -574,20 +571,6 @@ func (failingInbox) Enqueue(context.Context, receiver.InboxDelivery) (bool, erro
 	return false, errors.New("inbox: insert: database is locked")
 }
 
-// shiftingProvider is Record360 with a Decode that gives the same bytes another key each time.
-type shiftingProvider struct {
-	events.Provider
-	n atomic.Int64
-}
-
-func (p *shiftingProvider) Decode(body []byte) (*events.Envelope, error) {
-	env, err := p.Provider.Decode(body)
-	if env != nil {
-		env.IdempotencyKey += "#" + strconv.FormatInt(p.n.Add(1), 10)
-	}
-	return env, err
-}
-
 // TestReceiverErrorsEndToEnd runs real receivers into each error the receiver reports, and
 // checks each is counted where the documentation says, and nowhere else.
 func TestReceiverErrorsEndToEnd(t *testing.T) {
@@ -608,11 +591,10 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 		return w.Code
 	}
 	tests := []struct {
-		name     string
-		provider events.Provider
-		cfg      func(e *env, cfg *receiver.Config)
-		run      func(e *env)
-		want     map[string]float64
+		name string
+		cfg  func(e *env, cfg *receiver.Config)
+		run  func(e *env)
+		want map[string]float64
 	}{
 		{
 			name: "limiter cannot decide",
@@ -750,23 +732,6 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 				`inspecthook_handler_errors_total{event_type="inspection.created",kind="permanent",provider="record360"}`: 1,
 			},
 		},
-		{
-			name:     "early key mismatch",
-			provider: &shiftingProvider{Provider: record360.Provider()},
-			run: func(e *env) {
-				// The first delivery fails, so its key is free again; the retry of the same
-				// bytes is claimed early under the key they decoded to, and decodes to another.
-				e.fail.Store(func(context.Context) error { return errors.New("try again") })
-				require.Equal(e.t, 500, post(e, inspectionBody(e.t)))
-				e.fail.Store(func(context.Context) error { return nil })
-				require.Equal(e.t, 200, post(e, inspectionBody(e.t)))
-			},
-			want: map[string]float64{
-				`inspecthook_early_key_mismatches_total{provider="record360"}`:                                        1,
-				`inspecthook_handler_errors_total{event_type="inspection.created",kind="error",provider="record360"}`: 1,
-				`inspecthook_rejections_total{provider="record360",reason="handler_failed",scheme=""}`:                1,
-			},
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -780,11 +745,7 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 			if tt.cfg != nil {
 				tt.cfg(e, &cfg)
 			}
-			p := tt.provider
-			if p == nil {
-				p = record360.Provider()
-			}
-			rx, err := receiver.New(p, cfg)
+			rx, err := receiver.New(record360.Provider(), cfg)
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = rx.Close() })
 			receiver.Handle(rx, record360.InspectionCreated, func(ctx context.Context, _ *record360.Inspection) error {
@@ -794,7 +755,7 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 			tt.run(e)
 			require.Equal(t, tt.want, series(t, reg,
 				"inspecthook_handler_errors_total", "inspecthook_store_errors_total",
-				"inspecthook_limiter_errors_total", "inspecthook_early_key_mismatches_total",
+				"inspecthook_limiter_errors_total",
 				"inspecthook_rejections_total"))
 		})
 	}

@@ -190,7 +190,7 @@ func TestDeliverySpan(t *testing.T) {
 		{
 			name: "duplicate", fixture: scFixture, sends: 2,
 			want: want{status: 200, stage: "complete", outcome: tracing.OutcomeDuplicate, duplicate: true, code: codes.Unset,
-				events: []string{"method", "verify"}}, // answered by the early claim, before decoding
+				events: []string{"method", "verify", "decode", "claim"}}, // decoded, then answered by the claim
 		},
 		{
 			name: "forged signature", fixture: scFixture, forge: true,
