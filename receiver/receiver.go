@@ -108,8 +108,9 @@ type Config struct {
 type Delivery struct {
 	Provider       string
 	EventID        string   // the event's own id, when the format has one
-	Type           string   // the event type routed on
+	Type           string   // the delivery's event type
 	Types          []string // every event type the delivery carries
+	Route          string   // the event type whose handler runs it: Type, or another of Types that has one; "" for HandleUnknown or none
 	Version        string   // the provider's format version
 	IdempotencyKey string   // at most idempotency.MaxKeyLen bytes: longer keys are hashed
 	ReceivedAt     time.Time

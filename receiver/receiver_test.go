@@ -453,27 +453,51 @@ func TestConcurrentIdenticalDeliveries(t *testing.T) {
 }
 
 // TestRoutingByContains: a SafetyCulture delivery lists several types; a handler registered for
-// any of them receives it.
+// any of them receives it, and Delivery.Route (in the handler and in the Outcome) names the
+// event whose handler ran; "" when HandleUnknown runs it.
 func TestRoutingByContains(t *testing.T) {
 	secret := "sc-org-secret"
 	v, err := verify.NewHMAC(verify.SafetyCulture(secret))
 	require.NoError(t, err)
-	rx, err := receiver.New(safetyculture.Provider(), receiver.Config{Verifier: v})
-	require.NoError(t, err)
-	var got []string
-	receiver.Handle(rx, safetyculture.InspectionCompleted, func(ctx context.Context, e *safetyculture.InspectionEvent) error {
-		d := receiver.FromContext(ctx)
-		got = append(got, d.Type)
-		return nil
-	})
 	body := fixture(t, "safetyculture/variant_legacy_several_types.json")
-	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	require.NoError(t, v.Sign(r, body))
-	w := httptest.NewRecorder()
-	rx.ServeHTTP(w, r)
-	assert.Equal(t, 200, w.Code, w.Body.String())
-	assert.Equal(t, []string{"TRIGGER_EVENT_INSPECTION_UPDATED"}, got, "routed on UPDATED, handled by the COMPLETED handler")
+	for _, tt := range []struct {
+		name      string
+		register  func(rx *receiver.Receiver, got *[]receiver.Delivery)
+		wantRoute string
+	}{
+		{"a handler for another of the types", func(rx *receiver.Receiver, got *[]receiver.Delivery) {
+			receiver.Handle(rx, safetyculture.InspectionCompleted, func(ctx context.Context, _ *safetyculture.InspectionEvent) error {
+				*got = append(*got, receiver.FromContext(ctx))
+				return nil
+			})
+		}, "TRIGGER_EVENT_INSPECTION_COMPLETED"},
+		{"HandleUnknown", func(rx *receiver.Receiver, got *[]receiver.Delivery) {
+			receiver.HandleUnknown(rx, func(ctx context.Context, _ *events.Envelope) error {
+				*got = append(*got, receiver.FromContext(ctx))
+				return nil
+			})
+		}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var outs []receiver.Outcome
+			rx, err := receiver.New(safetyculture.Provider(), receiver.Config{Verifier: v,
+				Observer: func(_ context.Context, o receiver.Outcome) { outs = append(outs, o) }})
+			require.NoError(t, err)
+			var got []receiver.Delivery
+			tt.register(rx, &got)
+			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			require.NoError(t, v.Sign(r, body))
+			w := httptest.NewRecorder()
+			rx.ServeHTTP(w, r)
+			assert.Equal(t, 200, w.Code, w.Body.String())
+			require.Len(t, got, 1)
+			assert.Equal(t, "TRIGGER_EVENT_INSPECTION_UPDATED", got[0].Type, "routed on UPDATED")
+			assert.Equal(t, tt.wantRoute, got[0].Route, "the handler that ran")
+			require.Len(t, outs, 1)
+			assert.Equal(t, tt.wantRoute, outs[0].Route)
+		})
+	}
 }
 
 func TestIdempotencyKeyHeader(t *testing.T) {
@@ -551,4 +575,42 @@ func TestHeaderKeyClaimedBeforeDecoding(t *testing.T) {
 	require.Len(t, outs, len(tests))
 	assert.True(t, outs[1].Duplicate)
 	assert.Equal(t, "record360:msg_1", outs[1].IdempotencyKey, "a duplicate found before decoding carries its key")
+}
+
+// TestWrap checks Wrap hands over the registered handler (nil when none) and refuses what Handle
+// refuses.
+func TestWrap(t *testing.T) {
+	e := newEnv(t, receiver.Config{})
+	var order []string
+	receiver.Handle(e.rx, record360.InspectionCreated, func(context.Context, *record360.Inspection) error {
+		order = append(order, "app")
+		return nil
+	})
+	receiver.Wrap(e.rx, record360.InspectionCreated, func(next func(context.Context, *record360.Inspection) error) func(context.Context, *record360.Inspection) error {
+		require.NotNil(t, next, "the registered handler")
+		return func(ctx context.Context, p *record360.Inspection) error {
+			order = append(order, "wrapper")
+			return next(ctx, p)
+		}
+	})
+	var got func(context.Context, *record360.Task) error = func(context.Context, *record360.Task) error { return nil }
+	receiver.Wrap(e.rx, record360.TaskCompleted, func(next func(context.Context, *record360.Task) error) func(context.Context, *record360.Task) error {
+		got = next
+		return func(context.Context, *record360.Task) error { return nil }
+	})
+	assert.Nil(t, got, "no handler registered: next is nil")
+	assert.Equal(t, 200, e.serve(request(inspectionBody(t))).Code)
+	assert.Equal(t, []string{"wrapper", "app"}, order)
+
+	assert.Panics(t, func() { receiver.Wrap(e.rx, record360.InspectionCreated, nil) })
+	assert.Panics(t, func() {
+		receiver.Wrap(e.rx, record360.InspectionCreated, func(func(context.Context, *record360.Inspection) error) func(context.Context, *record360.Inspection) error {
+			return nil
+		})
+	})
+	assert.Panics(t, func() {
+		receiver.Wrap(e.rx, safetyculture.InspectionCompleted, func(h func(context.Context, *safetyculture.InspectionEvent) error) func(context.Context, *safetyculture.InspectionEvent) error {
+			return h
+		})
+	}, "an event of another provider")
 }

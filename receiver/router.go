@@ -47,12 +47,19 @@ type Router struct {
 	log      *slog.Logger
 
 	mu       sync.RWMutex
-	handlers map[string]handlerFunc
+	handlers map[string]registered
 	fallback handlerFunc
 }
 
 // handlerFunc is a registered handler with its payload type erased.
 type handlerFunc func(ctx context.Context, env *events.Envelope) error
+
+// registered is the handler of one event type: erased for dispatch, and as it was given
+// (a func(context.Context, *T) error) for Wrap.
+type registered struct {
+	run   handlerFunc
+	typed any
+}
 
 // NewRouter returns the router of p's events. It returns an error wrapping ErrConfig when p is
 // nil or HandlerTimeout is negative.
@@ -76,7 +83,7 @@ func NewRouter(p events.Provider, cfg RouterConfig) (*Router, error) {
 		provider: p.Name(),
 		cfg:      cfg,
 		log:      cfg.Logger.With("provider", p.Name()),
-		handlers: map[string]handlerFunc{},
+		handlers: map[string]registered{},
 	}, nil
 }
 
@@ -98,13 +105,45 @@ func Handle[T any](reg Registrar, ev events.Event[T], h func(ctx context.Context
 	if h == nil {
 		panic("receiver: nil handler for " + ev.String())
 	}
-	rt.register(ev.Name(), func(ctx context.Context, env *events.Envelope) error {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if _, dup := rt.handlers[ev.Name()]; dup {
+		panic("receiver: second handler for " + rt.provider + "/" + ev.Name())
+	}
+	rt.handlers[ev.Name()] = typed(ev, h)
+}
+
+// Wrap replaces the handler registered for ev on reg with wrap(h), where h is that handler, or
+// nil when ev has none: to record, log or instrument the handlers of an application that has
+// registered them already, without restructuring it (webhooktest.Record wraps this way). It
+// panics when ev belongs to another provider, or wrap is nil or returns nil.
+func Wrap[T any](reg Registrar, ev events.Event[T], wrap func(h func(ctx context.Context, payload *T) error) func(ctx context.Context, payload *T) error) {
+	rt := reg.router()
+	if ev.Provider() != rt.provider || ev.Name() == "" {
+		panic(fmt.Sprintf("receiver: event %s does not belong to provider %s", ev, rt.provider))
+	}
+	if wrap == nil {
+		panic("receiver: nil wrap for " + ev.String())
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	prev, _ := rt.handlers[ev.Name()].typed.(func(context.Context, *T) error)
+	h := wrap(prev)
+	if h == nil {
+		panic("receiver: wrap returned a nil handler for " + ev.String())
+	}
+	rt.handlers[ev.Name()] = typed(ev, h)
+}
+
+// typed is h registered for ev: called with the payload of ev's type.
+func typed[T any](ev events.Event[T], h func(ctx context.Context, payload *T) error) registered {
+	return registered{typed: h, run: func(ctx context.Context, env *events.Envelope) error {
 		p, ok := env.Payload.(*T)
 		if !ok || p == nil {
 			return fmt.Errorf("receiver: %s delivered a %T payload, want %T", ev, env.Payload, p)
 		}
 		return h(ctx, p)
-	})
+	}}
 }
 
 // HandleUnknown registers h for every delivery whose event types have no handler, including
@@ -117,29 +156,21 @@ func HandleUnknown(reg Registrar, h func(ctx context.Context, env *events.Envelo
 	rt.fallback = h
 }
 
-func (rt *Router) register(name string, h handlerFunc) {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if _, dup := rt.handlers[name]; dup {
-		panic("receiver: second handler for " + rt.provider + "/" + name)
-	}
-	rt.handlers[name] = h
-}
-
-// route returns the handler of the delivery: the one for its Type, else for the first of its
-// Types that has one, else the fallback (nil when there is none).
-func (rt *Router) route(env *events.Envelope) handlerFunc {
+// route returns the event type whose handler runs env, Delivery.Route ("" for the fallback),
+// and that handler: the one for env.Type, else for the first of env.Types that has one, else the
+// fallback (nil when there is none).
+func (rt *Router) route(env *events.Envelope) (string, handlerFunc) {
 	rt.mu.RLock()
 	defer rt.mu.RUnlock()
 	if h, ok := rt.handlers[env.Type]; ok {
-		return h
+		return env.Type, h.run
 	}
 	for _, t := range env.Types {
 		if h, ok := rt.handlers[t]; ok {
-			return h
+			return t, h.run
 		}
 	}
-	return rt.fallback
+	return "", rt.fallback
 }
 
 // errNoEnvelope is the error of a Router mounted without events.Middleware in front of it.
@@ -156,10 +187,14 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := rt.delivery(r, env, o)
+	route, h := rt.route(env)
+	d.Route, o.Route = route, route
+	// The handler's context does not end with the request's: a sender that hangs up does not
+	// undo the work.
 	ctx := context.WithValue(r.Context(), deliveryKey{}, d)
 	start := rt.cfg.Now()
-	err := rt.dispatch(ctx, env)
-	if rt.route(env) != nil {
+	err := rt.run(context.WithoutCancel(ctx), h, env)
+	if h != nil {
 		o.Handled, o.HandlerDuration = true, rt.cfg.Now().Sub(start)
 	}
 	switch {
@@ -200,17 +235,9 @@ func (rt *Router) delivery(r *http.Request, env *events.Envelope, o *Outcome) De
 	}
 }
 
-// dispatch runs the delivery's handler under the handler deadline, turning a panic into an error.
-// The handler's context does not end with the request's: a sender that hangs up does not undo
-// the work.
-func (rt *Router) dispatch(ctx context.Context, env *events.Envelope) error {
-	return rt.run(context.WithoutCancel(ctx), env)
-}
-
-// run runs the delivery's handler under ctx and the handler deadline, turning a panic into an
-// error.
-func (rt *Router) run(ctx context.Context, env *events.Envelope) (err error) {
-	h := rt.route(env)
+// run runs h, the handler route chose for env, under ctx and the handler deadline, turning a
+// panic into an error.
+func (rt *Router) run(ctx context.Context, h handlerFunc, env *events.Envelope) (err error) {
 	if h == nil {
 		return nil // no handler and no fallback: acknowledge
 	}

@@ -20,6 +20,11 @@
 //		if got := calls.Last().Unit.ReferenceNumber; got != "WMWRF33519TW73378" { ... }
 //	}
 //
+// Record works on a receiver your application built with its handlers already registered:
+// it wraps the handler (receiver.Wrap), which still runs, and records each call, so the
+// application needs no restructuring to be tested. Each recorded Delivery's Route names the
+// event whose handler ran.
+//
 // Replay takes the target path, so it can go through your mux and its routes (and a token in the
 // URL, which the signer adds). FixtureNames lists a provider's fixtures; FixtureBody reads one.
 //

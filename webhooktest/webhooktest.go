@@ -149,16 +149,30 @@ type Calls[T any] struct {
 	err        error
 }
 
-// Record registers a handler for ev on reg (a *receiver.Receiver or *receiver.Router) that
-// records every call and returns nil (or the error set with Fail), and returns the record.
+// Record records every call of ev's handler on reg (a *receiver.Receiver or *receiver.Router)
+// and returns the record. When your application already registered a handler for ev, Record
+// wraps it (receiver.Wrap): each call is recorded, then your handler runs and its error is
+// returned, so an application is tested as it is built. Otherwise the recording handler is
+// the handler, and returns nil. Either way Fail makes calls return an error instead, after
+// recording them, to test retries. Record before serving.
 func Record[T any](reg receiver.Registrar, ev events.Event[T]) *Calls[T] {
 	c := &Calls[T]{}
-	receiver.Handle(reg, ev, c.Handle)
+	receiver.Wrap(reg, ev, func(next func(context.Context, *T) error) func(context.Context, *T) error {
+		return func(ctx context.Context, payload *T) error {
+			if err := c.record(ctx, payload); err != nil {
+				return err
+			}
+			if next == nil {
+				return nil
+			}
+			return next(ctx, payload)
+		}
+	})
 	return c
 }
 
-// Handle is the recording handler, for registering by hand.
-func (c *Calls[T]) Handle(ctx context.Context, payload *T) error {
+// record keeps one call and returns the error set with Fail.
+func (c *Calls[T]) record(ctx context.Context, payload *T) error {
 	d := receiver.FromContext(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()

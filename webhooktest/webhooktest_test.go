@@ -95,6 +95,40 @@ func TestRecord(t *testing.T) {
 	assert.Len(t, calls.Payloads(), 2)
 }
 
+// TestRecordWrapsARegisteredHandler: Record on an event the application already handles keeps
+// the application's handler running, and its error answering, while recording each call.
+func TestRecordWrapsARegisteredHandler(t *testing.T) {
+	auth := must(verify.NewBearer("tok"))
+	rx, err := receiver.New(record360.Provider(), receiver.Config{Verifier: auth, Logger: quiet()})
+	require.NoError(t, err)
+	defer rx.Close()
+	// The application, built as it is in production.
+	var saved []string
+	appErr := error(nil)
+	receiver.Handle(rx, record360.InspectionCreated, func(_ context.Context, insp *record360.Inspection) error {
+		if appErr != nil {
+			return appErr
+		}
+		saved = append(saved, string(insp.ID))
+		return nil
+	})
+	calls := webhooktest.Record(rx, record360.InspectionCreated)
+	body := webhooktest.Body(t, webhooktest.Fixture(t, "record360", "v3_inspection_created.json"))
+
+	appErr = errors.New("database down")
+	assert.Equal(t, 500, webhooktest.Replay(t, rx, "/", body, auth).Code, "the application's error answers")
+	assert.Empty(t, saved)
+	appErr = nil
+	calls.Fail(errors.New("injected"))
+	assert.Equal(t, 500, webhooktest.Replay(t, rx, "/", body, auth).Code, "Fail answers without the application")
+	assert.Empty(t, saved)
+	calls.Fail(nil)
+	assert.Equal(t, 200, webhooktest.Replay(t, rx, "/", body, auth).Code)
+	assert.Equal(t, []string{"430"}, saved, "the application's handler ran")
+	assert.Equal(t, 3, calls.Len(), "every call recorded")
+	assert.Equal(t, "inspection.created", calls.Deliveries()[2].Route)
+}
+
 func TestNewRequestSigns(t *testing.T) {
 	sc := must(verify.NewHMAC(verify.SafetyCulture("s")))
 	body := []byte(`{"a":1}`)
