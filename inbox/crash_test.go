@@ -24,7 +24,7 @@ import (
 	"github.com/inspecthook/inspecthook/verify"
 )
 
-// crashSecret is the signing secret internal/cmd/inboxcrash accepts.
+// crashSecret is the signing secret cmd/internal/inboxcrash accepts.
 const crashSecret = "inboxcrash-test-secret"
 
 // crashPostgresURL returns the URL of the test PostgreSQL server, skipping the test when it is
@@ -73,11 +73,11 @@ func crashSchema(t testing.TB, url, prefix string) string {
 	return name
 }
 
-// crashBinary builds internal/cmd/inboxcrash into dir.
+// crashBinary builds cmd/internal/inboxcrash into dir.
 func crashBinary(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "inboxcrash")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/inspecthook/inspecthook/internal/cmd/inboxcrash").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/inspecthook/inspecthook/cmd/internal/inboxcrash").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 	return bin
 }

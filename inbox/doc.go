@@ -60,7 +60,7 @@
 // between two fetches, so Workers / FetchCooldown bounds the rate of short jobs: River's own
 // defaults (10 workers, 100 ms) run about 100 a second. The defaults here, DefaultWorkers (100)
 // and DefaultFetchCooldown (10 ms), were chosen from measurements on a 2-core machine with
-// PostgreSQL on it (internal/cmd/inboxload): a backlog of 1 ms handlers drained at about
+// PostgreSQL on it (cmd/internal/inboxload): a backlog of 1 ms handlers drained at about
 // 6,000 jobs a second on PostgreSQL (River's defaults: 99) and 1,200 on SQLite; at a steady
 // 500 deliveries a second the acknowledgement p99 stayed under 10 ms and the handlers started
 // about 7 ms after it, with no backlog (River's defaults: 4,000 waiting after 10 s). Size Workers to

@@ -7,7 +7,7 @@
 // the sends, make the window: a loaded machine answers late, and a request decided after the
 // last one was sent still finds the tokens that arrived in between.) It stops by itself within -timeout and deletes its key.
 //
-//	go run ./internal/cmd/limitaccuracy -rate 50 -burst 50 -load 500 -duration 10s
+//	go run ./cmd/internal/limitaccuracy -rate 50 -burst 50 -load 500 -duration 10s
 package main
 
 import (

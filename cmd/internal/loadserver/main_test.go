@@ -59,7 +59,7 @@ func TestLoadServer(t *testing.T) {
 				assert.Equal(t, "ok\n", answer, "a new event")
 				assert.Equal(t, "ok\n", answer2, "a new key: a new event")
 				_, again := send("evt-1")
-				assert.Equal(t, "ok: already processed\n", again)
+				assert.Equal(t, "ok: already received\n", again)
 			}
 
 			cancel()

@@ -12,8 +12,8 @@
 // stored before the workers start, on PostgreSQL and on SQLite (-drivers), and it prints the
 // jobs per second from Start until the last handler ran.
 //
-//	go run ./internal/cmd/inboxload -rate 500 -duration 10s
-//	go run ./internal/cmd/inboxload -drain 20000 -work 1ms
+//	go run ./cmd/internal/inboxload -rate 500 -duration 10s
+//	go run ./cmd/internal/inboxload -drain 20000 -work 1ms
 package main
 
 import (

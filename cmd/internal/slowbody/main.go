@@ -3,7 +3,7 @@
 // -declare bytes and send only 5, waits until every request is being read, and prints how much
 // the process's resident memory and Go heap grew. It stops by itself within -timeout.
 //
-//	go run ./internal/cmd/slowbody -conns 300 -declare 8388608
+//	go run ./cmd/internal/slowbody -conns 300 -declare 8388608
 package main
 
 import (

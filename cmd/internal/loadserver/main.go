@@ -10,7 +10,7 @@
 // new key each time to the path given by -lua, and stops by itself after -duration, printing
 // how the requests were answered. See README.md for the wrk commands.
 //
-//	GOMAXPROCS=1 go run ./internal/cmd/loadserver -mode full -lua /tmp/sc.lua
+//	GOMAXPROCS=1 go run ./cmd/internal/loadserver -mode full -lua /tmp/sc.lua
 package main
 
 import (
@@ -198,7 +198,7 @@ func newReceiver(auth *verify.HMAC, o options, c *counts) (*receiver.Receiver, e
 // wrkScript is a wrk script that posts body with its signature and a new value of keyHeader
 // for each request: a new event each time, for this run of wrk.
 func wrkScript(body []byte, sig, keyHeader string) string {
-	return fmt.Sprintf(`-- Written by internal/cmd/loadserver: the SafetyCulture fixture %s, signed, with a new
+	return fmt.Sprintf(`-- Written by cmd/internal/loadserver: the SafetyCulture fixture %s, signed, with a new
 -- %s for each request, so that each one is a new event for the receiver.
 wrk.method = "POST"
 wrk.body = [==[%s]==]

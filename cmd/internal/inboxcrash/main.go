@@ -5,7 +5,7 @@
 // every run in crash_runs, taking -work per run. GET /crash/status reports the counts as JSON.
 // It prints "inboxcrash listening on http://ADDR" once it serves.
 //
-//	go run ./internal/cmd/inboxcrash -postgres "postgres://postgres@127.0.0.1:5432/test?sslmode=disable" -schema crash_demo
+//	go run ./cmd/internal/inboxcrash -postgres "postgres://postgres@127.0.0.1:5432/test?sslmode=disable" -schema crash_demo
 //
 // Jobs left running by a killed process are recovered by River's own rescuer only, as in
 // production: the elected leader runs again the jobs running for longer than -rescue-after
