@@ -166,10 +166,12 @@ func Present(raw []byte) bool {
 }
 
 // MaxKeyLen bounds the idempotency keys FieldKey, DerivedKey, IDKey and BodyKey return, in
-// bytes, for a provider name of at most 128 bytes. A key that would be longer, such as one made
-// of a 4 MiB messageId, becomes provider + ":sha256:" + the hex SHA-256 of the key it replaces:
-// a store holds short keys, a retry still gets the same key, and two long ids still get two
-// keys.
+// bytes, for a provider name of at most 128 bytes. It is idempotency.MaxKeyLen, the one bound
+// of idempotency keys, documented there; package events does not import idempotency, so it
+// repeats the number, and a test of package receiver checks that the two agree. A key that would
+// be longer, such as one made of a 4 MiB messageId, becomes provider + ":sha256:" + the hex
+// SHA-256 of the key it replaces: a retry still gets the same key, two long ids still get two
+// keys, and idempotency.BoundKey leaves the key as it is.
 const MaxKeyLen = 200
 
 // FieldKey returns the idempotency key provider + ":" + id, for formats whose events carry their

@@ -8,17 +8,12 @@ import (
 	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
-// DefaultMaxBodyBytes is how large a body Middleware reads by default, when no earlier
-// middleware has read it: 8 MiB, enough for inspections with hundreds of checklist fields and
-// photo links.
-const DefaultMaxBodyBytes = 8 << 20
-
 // MiddlewareOption configures Middleware.
 type MiddlewareOption func(*decoder)
 
 // WithMaxBodyBytes caps the body Middleware reads itself; a larger one is answered 413. A body an
 // earlier middleware (verify.Middleware) read is taken as it is, under that middleware's cap.
-// Zero keeps DefaultMaxBodyBytes; a negative n panics.
+// Zero keeps the default, 8 MiB (verify.DefaultMaxBodyBytes); a negative n panics.
 func WithMaxBodyBytes(n int64) MiddlewareOption {
 	if n < 0 {
 		panic("events: WithMaxBodyBytes: negative limit")
@@ -57,7 +52,7 @@ func Middleware(p Provider, opts ...MiddlewareOption) func(http.Handler) http.Ha
 	if p == nil {
 		panic("events: Middleware: nil Provider")
 	}
-	cfg := decoder{provider: p, maxBody: DefaultMaxBodyBytes}
+	cfg := decoder{provider: p, maxBody: rawbody.DefaultLimit}
 	for _, opt := range opts {
 		opt(&cfg)
 	}

@@ -209,7 +209,7 @@ func TestMiddlewareRejects(t *testing.T) {
 func TestMiddlewareOptions(t *testing.T) {
 	big := `{"id": "1", "type": "thing.created", "data": {"name": "` + strings.Repeat("x", 1<<20) + `"}}`
 	w, _, _ := serve(t, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(big)), events.WithMaxBodyBytes(0))
-	assert.Equal(t, http.StatusOK, w.Code, "zero keeps the default, %d bytes", events.DefaultMaxBodyBytes)
+	assert.Equal(t, http.StatusOK, w.Code, "zero keeps the default, %d bytes", rawbody.DefaultLimit)
 
 	assert.Panics(t, func() { events.WithMaxBodyBytes(-1) })
 	assert.Panics(t, func() { events.Middleware(nil) })

@@ -11,16 +11,16 @@
 //   - [InFlight]: another holder's lease is live; answer 409 so the sender retries later.
 //   - [Done]: the event was completed within retention; answer 200 without running the handler.
 //
-// A holder renews its lease with Extend while it works. A lease that ends before Complete or
+// A holder renews its lease with Renew while it works. A lease that ends before Complete or
 // Release frees the key (the holder is taken to have crashed); the next Claim receives a new
-// token, and the old token's Extend, Complete or Release fails with [ErrLeaseLost] and changes
+// token, and the old token's Renew, Complete or Release fails with [ErrLeaseLost] and changes
 // nothing. Retention ends the same way: the key becomes free. Claim reports when the lease
 // ends (Claim.LeaseEnds), the holder's for InFlight, so a 409 can say when to retry.
 //
 // Most callers want the receiver package, which does all of this for a provider's events.
 // Outside it, [Middleware] is the stage that does it for any http.Handler: it claims
 // [BoundKey] of the request's key (from a [KeyFunc], such as [HeaderKey]), answers duplicates
-// with 200 "ok: already processed" and deliveries in flight with 409 and Retry-After without
+// with 200 "ok: already received" and deliveries in flight with 409 and Retry-After without
 // calling the handler, runs the handler with the key in its context ([KeyFrom]) while renewing
 // the lease every third of it ([WithRenewEvery]), so a slow handler never runs twice at once,
 // then completes the claim when the handler answered 2xx and releases it otherwise, or when it
@@ -40,7 +40,7 @@
 //	c, err := store.Claim(ctx, key, idempotency.DefaultLease)
 //	if err != nil { /* 503: the store failed */ }
 //	switch c.State {
-//	case idempotency.Done: /* 200, already processed */
+//	case idempotency.Done: /* 200, already received */
 //	case idempotency.InFlight: /* 409, retry later */
 //	case idempotency.Claimed:
 //		if err := handle(ctx); err != nil {

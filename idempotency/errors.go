@@ -38,7 +38,7 @@ var (
 
 	// ErrDuplicate means the key was already done: a duplicate delivery, which Middleware
 	// acknowledged with 200 without running the next handler.
-	ErrDuplicate = errors.New("idempotency: already processed")
+	ErrDuplicate = errors.New("idempotency: already received")
 
 	// ErrInFlight means another delivery of the key holds a live claim, so Middleware answered
 	// 409 with Retry-After and the sender retries later.

@@ -103,7 +103,7 @@ func ExampleMiddleware() {
 	// Output:
 	// handling msg_2Lq
 	// 200 "ok\n"
-	// 200 "ok: already processed\n"
+	// 200 "ok: already received\n"
 	// 400 "no idempotency key\n"
 	// duplicates: 1
 }

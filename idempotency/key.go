@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 )
 
-// MaxKeyLen is the longest key, in bytes, that BoundKey returns unchanged. Provider event ids
-// are far shorter; a longer key is what a sender controls (a header, a body field) and is
-// replaced by its digest, so that no sender can make a store hold a key of any size.
+// MaxKeyLen is the longest key, in bytes, that BoundKey returns unchanged, and so the longest key
+// Middleware and the receiver give a Store (pgstore refuses longer ones). Provider event ids are
+// far shorter; a longer key is what a sender controls (a header, a body field) and is replaced
+// by its digest, so that no sender can make a store hold a key of any size. The key helpers of
+// package events bound their keys by the same number (events.MaxKeyLen, which must equal it).
 const MaxKeyLen = 200
 
 // boundPrefix starts every key BoundKey derives from a long one.

@@ -201,9 +201,9 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (Cl
 	return Claim{State: Claimed, Token: c.token, LeaseEnds: c.expires}, nil
 }
 
-// Extend renews the lease held by token for lease from now, or returns ErrLeaseLost; see Store.
-func (m *Memory) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	if err := checkToken(ctx, "extend", key, token); err != nil {
+// Renew renews the lease held by token for lease from now, or returns ErrLeaseLost; see Store.
+func (m *Memory) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	if err := checkToken(ctx, "renew", key, token); err != nil {
 		return err
 	}
 	if lease <= 0 {
@@ -285,7 +285,7 @@ func (m *Memory) Len() int {
 	return m.table.count
 }
 
-// Close drops every entry. Later calls of Claim, Extend, Complete and Release return ErrClosed; Close
+// Close drops every entry. Later calls of Claim, Renew, Complete and Release return ErrClosed; Close
 // itself can be called again and returns nil.
 func (m *Memory) Close() error {
 	m.mu.Lock()

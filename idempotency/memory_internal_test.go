@@ -505,8 +505,8 @@ func TestMemoryTakesOverExpiredDone(t *testing.T) {
 		{"Release", func(m *Memory, key, token string) error {
 			return m.Release(t.Context(), key, token)
 		}, Claimed, 1},
-		{"Extend", func(m *Memory, key, token string) error {
-			return m.Extend(t.Context(), key, token, time.Hour)
+		{"Renew", func(m *Memory, key, token string) error {
+			return m.Renew(t.Context(), key, token, time.Hour)
 		}, InFlight, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {

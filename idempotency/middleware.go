@@ -11,12 +11,8 @@ import (
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
+	"github.com/inspecthook/inspecthook/internal/retryafter"
 )
-
-// retryAfter is the Retry-After value, in seconds, of the 503 answers, and of a 409 whose store
-// did not say when the lease ends: a sender that waits that long finds the claim ended
-// (DefaultLease is a minute) or the store back.
-const retryAfter = "60"
 
 // KeyFunc returns the idempotency key of a request: the same for every delivery of one event,
 // different for different events. An empty key means the request has none.
@@ -57,7 +53,7 @@ func WithLease(d time.Duration) MiddlewareOption {
 	return func(c *middlewareConfig) { c.lease = d }
 }
 
-// WithRenewEvery sets how often the lease is renewed (Store.Extend, for a whole lease from
+// WithRenewEvery sets how often the lease is renewed (Store.Renew, for a whole lease from
 // then) while the next handler runs. Zero means a third of the lease, so two renewals in a row
 // can fail before the lease lapses; a negative d turns renewal off, so a handler that outlives
 // its lease can run again, at the same time, for a retry.
@@ -87,7 +83,7 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 }
 
 // WithOnError sets a function called when the store fails while or after the next handler ran:
-// the error of a renewal (Extend), Complete or Release, such as ErrLeaseLost when the handler
+// the error of a renewal (Renew), Complete or Release, such as ErrLeaseLost when the handler
 // outlived its lease, as an *OpError naming the operation. The response is the next handler's and is not changed; a failed Complete
 // means a retry of the delivery may run the handler again. r's context carries the key
 // (KeyFrom). f may be called from another goroutine than the request's, while next runs.
@@ -102,7 +98,7 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 //   - answers 400 "no idempotency key" when the key is empty;
 //   - answers 503 "service unavailable" with Retry-After: 60 when the store fails to claim, so
 //     the sender retries and nothing is lost;
-//   - answers 200 "ok: already processed" when the key is Done, without calling next;
+//   - answers 200 "ok: already received" when the key is Done, without calling next;
 //   - answers 409 "conflict: this event is being processed; retry later" when the key is
 //     InFlight, with a Retry-After of the seconds left in the holder's lease (60 when the store
 //     does not say);
@@ -190,20 +186,20 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
 	c, err := h.store.Claim(r.Context(), key, h.cfg.lease)
 	if err != nil {
-		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("Retry-After", retryafter.Unavailable)
 		h.reject(w, r, http.StatusServiceUnavailable, "service unavailable", fmt.Errorf("%w: %w", ErrUnavailable, err))
 		return
 	}
 	switch c.State {
 	case Done:
-		h.reject(w, r, http.StatusOK, "ok: already processed", fmt.Errorf("%w: key %q", ErrDuplicate, key))
+		h.reject(w, r, http.StatusOK, "ok: already received", fmt.Errorf("%w: key %q", ErrDuplicate, key))
 	case InFlight:
 		w.Header().Set("Retry-After", h.untilLeaseEnds(c.LeaseEnds))
 		h.reject(w, r, http.StatusConflict, "conflict: this event is being processed; retry later", fmt.Errorf("%w: key %q", ErrInFlight, key))
 	case Claimed:
 		h.serve(w, r, key, c.Token)
 	default:
-		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("Retry-After", retryafter.Unavailable)
 		err := fmt.Errorf("%w: claim of key %q returned %v", ErrUnavailable, key, c.State)
 		h.reject(w, r, http.StatusServiceUnavailable, "service unavailable", err)
 	}
@@ -231,7 +227,7 @@ func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token 
 	}
 }
 
-// renew extends the lease of key every renewal interval until the renewal it returns is
+// renew renews the lease of key every renewal interval until the renewal it returns is
 // stopped; stop returns once no renewal is running, so none starts after it. It uses one timer
 // and no goroutine between renewals, so a handler that ends within the interval costs a timer,
 // and the timers are reused (renewals), so it costs no allocation either. It returns nil, which
@@ -253,10 +249,10 @@ func (h *claimHandler) renew(ctx context.Context, r *http.Request, key, token st
 }
 
 // renewals holds stopped renewals whose timer can be armed again: a renewal goes back only when
-// stopping its timer prevented a firing, so no extend of its past claim can run any more.
+// stopping its timer prevented a firing, so no Renew of its past claim can run any more.
 var renewals = sync.Pool{New: func() any {
 	rn := &renewal{}
-	rn.fire = rn.extend
+	rn.fire = rn.renew
 	return rn
 }}
 
@@ -266,14 +262,14 @@ type renewal struct {
 	ctx        context.Context
 	r          *http.Request
 	key, token string
-	fire       func() // rn.extend, bound once
+	fire       func() // rn.renew, bound once
 
-	mu      sync.Mutex // held during an Extend, so that stop waits for it
+	mu      sync.Mutex // held during a Renew, so that stop waits for it
 	timer   *time.Timer
 	stopped bool
 }
 
-func (rn *renewal) extend() {
+func (rn *renewal) renew() {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	if rn.stopped {
@@ -283,7 +279,7 @@ func (rn *renewal) extend() {
 	// next, so a slow store delays none of them: two can fail in a row before the lease lapses.
 	start := time.Now()
 	call, cancel := context.WithTimeout(rn.ctx, rn.h.cfg.renew/2)
-	err := rn.h.store.Extend(call, rn.key, rn.token, rn.h.cfg.lease)
+	err := rn.h.store.Renew(call, rn.key, rn.token, rn.h.cfg.lease)
 	cancel()
 	if err != nil {
 		rn.h.report(rn.r, OpRenew, rn.key, err)
@@ -294,14 +290,14 @@ func (rn *renewal) extend() {
 	rn.timer.Reset(max(rn.h.cfg.renew-time.Since(start), time.Millisecond))
 }
 
-// stop ends the renewal, waiting for an Extend in progress, and lets go of the request.
+// stop ends the renewal, waiting for a Renew in progress, and lets go of the request.
 func (rn *renewal) stop() {
 	if rn == nil {
 		return
 	}
 	rn.mu.Lock()
 	rn.stopped = true
-	// When Stop prevents a firing no extend can run for this claim any more, and the renewal
+	// When Stop prevents a firing no Renew can run for this claim any more, and the renewal
 	// can serve another claim; otherwise one may still be on its way, and will find it stopped.
 	reusable := rn.timer.Stop()
 	rn.h, rn.ctx, rn.r, rn.key, rn.token = nil, nil, nil, "", ""
@@ -314,7 +310,7 @@ func (rn *renewal) stop() {
 // untilLeaseEnds is the Retry-After of a 409: the whole seconds until the lease ends, at least 1.
 func (h *claimHandler) untilLeaseEnds(ends time.Time) string {
 	if ends.IsZero() {
-		return retryAfter
+		return retryafter.Unavailable
 	}
 	d := ends.Sub(h.cfg.now())
 	secs := int64(d / time.Second)

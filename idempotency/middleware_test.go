@@ -120,7 +120,7 @@ func writeStatus(code int) http.HandlerFunc {
 func TestMiddleware(t *testing.T) {
 	const (
 		conflict  = "conflict: this event is being processed; retry later\n"
-		processed = "ok: already processed\n"
+		processed = "ok: already received\n"
 	)
 	tests := []struct {
 		name   string
@@ -507,7 +507,7 @@ func TestMiddlewareConcurrentDuplicates(t *testing.T) {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, post(evtKey))
 	assert.Equal(t, http.StatusOK, w.Code)
-	assert.Equal(t, "ok: already processed\n", w.Body.String())
+	assert.Equal(t, "ok: already received\n", w.Body.String())
 	assert.EqualValues(t, 1, calls.Load(), "a later duplicate does not run next")
 	assert.Equal(t, 1, duplicates, "the hook counts the duplicate")
 }
@@ -637,7 +637,7 @@ func TestMiddlewareBoundsLongKeys(t *testing.T) {
 		require.Equal(t, http.StatusOK, deliver(key).Code)
 		w := deliver(key)
 		require.Equal(t, http.StatusOK, w.Code)
-		require.Equal(t, "ok: already processed\n", w.Body.String(), "the duplicate is recognised")
+		require.Equal(t, "ok: already received\n", w.Body.String(), "the duplicate is recognised")
 		return idempotency.BoundKey(key)
 	}()
 	runtime.GC()

@@ -15,20 +15,20 @@ import (
 	"github.com/inspecthook/inspecthook/idempotency"
 )
 
-// signalStore is a Memory store that reports each Extend on a channel, and can fail them.
+// signalStore is a Memory store that reports each Renew on a channel, and can fail them.
 type signalStore struct {
 	*idempotency.Memory
-	extended chan error
-	fail     error
+	renewed chan error
+	fail    error
 }
 
-func (s *signalStore) Extend(ctx context.Context, key, token string, lease time.Duration) error {
+func (s *signalStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
 	err := s.fail
 	if err == nil {
-		err = s.Memory.Extend(ctx, key, token, lease)
+		err = s.Memory.Renew(ctx, key, token, lease)
 	}
 	select {
-	case s.extended <- err:
+	case s.renewed <- err:
 	default:
 	}
 	return err
@@ -95,7 +95,7 @@ func TestRenewalKeepsASlowHandlerAlone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m, clock := newMemory(t, 0)
-			store := &signalStore{Memory: m, extended: make(chan error, 1)}
+			store := &signalStore{Memory: m, renewed: make(chan error, 1)}
 			var errs atomic.Int32
 			slow := newSlowHandler()
 			h := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader),
@@ -107,11 +107,11 @@ func TestRenewalKeepsASlowHandlerAlone(t *testing.T) {
 			go func() { first <- deliver(h) }()
 			waitFor(t, slow.started, "first run")
 
-			// Most of a lease passes; with renewal, wait for an Extend made after that.
+			// Most of a lease passes; with renewal, wait for a Renew made after that.
 			clock.Advance(lease - time.Second)
 			if tt.renew > 0 {
-				<-store.extended // possibly from before the advance
-				require.NoError(t, waitFor(t, store.extended, "renewal"))
+				<-store.renewed // possibly from before the advance
+				require.NoError(t, waitFor(t, store.renewed, "renewal"))
 			}
 			clock.Advance(30 * time.Second) // past the first lease
 
@@ -141,12 +141,12 @@ func TestRenewalKeepsASlowHandlerAlone(t *testing.T) {
 	}
 }
 
-// TestRenewalFailureIsReported makes every Extend fail: the handler goes on, each failure goes
+// TestRenewalFailureIsReported makes every Renew fail: the handler goes on, each failure goes
 // to WithOnError, and the claim is still completed while its lease holds.
 func TestRenewalFailureIsReported(t *testing.T) {
 	m, clock := newMemory(t, 0)
 	down := errors.New("store unreachable")
-	store := &signalStore{Memory: m, extended: make(chan error, 1), fail: down}
+	store := &signalStore{Memory: m, renewed: make(chan error, 1), fail: down}
 	reported := make(chan error, 16)
 	slow := newSlowHandler()
 	h := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader),
@@ -162,7 +162,7 @@ func TestRenewalFailureIsReported(t *testing.T) {
 	go func() { done <- deliver(h) }()
 	waitFor(t, slow.started, "run")
 	assert.ErrorIs(t, waitFor(t, reported, "reported renewal failure"), down)
-	require.ErrorIs(t, waitFor(t, store.extended, "second renewal"), down, "renewal keeps trying")
+	require.ErrorIs(t, waitFor(t, store.renewed, "second renewal"), down, "renewal keeps trying")
 	close(slow.release)
 	assert.Equal(t, http.StatusOK, waitFor(t, done, "answer").Code)
 	c, err := m.Claim(t.Context(), evtKey, time.Minute)

@@ -39,7 +39,7 @@ type Claim struct {
 	// State says whether the caller holds the key.
 	State State
 
-	// Token is set when State is Claimed and empty otherwise. It proves ownership to Extend,
+	// Token is set when State is Claimed and empty otherwise. It proves ownership to Renew,
 	// Complete and Release: 128 random bits from crypto/rand, unique to this claim, so a holder
 	// whose lease expired cannot complete or release the claim of the next holder.
 	Token string
@@ -54,9 +54,11 @@ type Claim struct {
 // Every method returns the context's error, wrapped, if ctx is already done, before doing
 // anything, and an error wrapping ErrConfig for an empty key or token or a duration that is not
 // positive. Keys are compared byte for byte: no case folding, no trimming, no normalisation.
+// Callers give keys of at most MaxKeyLen bytes (BoundKey); a store may refuse a longer one with
+// ErrConfig.
 //
 // A token holds its key from Claim until the first of: its lease expires, Complete, Release.
-// The lease is measured from the Claim by the store's clock, and from each Extend after it;
+// The lease is measured from the Claim by the store's clock, and from each Renew after it;
 // retention is measured from the Complete.
 //
 // The package storetest checks an implementation against these rules.
@@ -66,11 +68,11 @@ type Store interface {
 	// InFlight or Done. Of any number of concurrent claims of a free key, exactly one is Claimed.
 	Claim(ctx context.Context, key string, lease time.Duration) (Claim, error)
 
-	// Extend renews the lease held by token: the key stays held until lease from now. It
+	// Renew renews the lease held by token: the key stays held until lease from now. It
 	// returns ErrLeaseLost, and changes nothing, if token no longer holds the key (its lease
 	// expired, it was completed or released, or it never held it). Middleware calls it while
 	// the handler runs, so a slow handler keeps its key.
-	Extend(ctx context.Context, key, token string, lease time.Duration) error
+	Renew(ctx context.Context, key, token string, lease time.Duration) error
 
 	// Complete marks the claim done: Claim reports Done for key during retention, from now.
 	// It returns ErrLeaseLost, and changes nothing, if token no longer holds the key.

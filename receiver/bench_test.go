@@ -194,7 +194,7 @@ func BenchmarkReceiverSafetyCulture(b *testing.B) {
 
 // BenchmarkReceiverDuplicate is the same stack answering a duplicate: the fixture's event is
 // handled once before the timer starts, then replayed byte for byte, as a provider retries, and
-// every iteration is answered "ok: already processed" without the handler and, the bytes being
+// every iteration is answered "ok: already received" without the handler and, the bytes being
 // ones the receiver decoded, without decoding. Compare it with BenchmarkReceiverSafetyCulture.
 func BenchmarkReceiverDuplicate(b *testing.B) {
 	v := scVerifier(b)
@@ -210,7 +210,7 @@ func BenchmarkReceiverDuplicate(b *testing.B) {
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		rx.ServeHTTP(w, scRequest(d))
-		if w.Code != 200 || w.Body.String() != "ok: already processed\n" {
+		if w.Code != 200 || w.Body.String() != "ok: already received\n" {
 			b.Fatal(w.Code, w.Body.String())
 		}
 	}

@@ -19,6 +19,15 @@ import (
 	"github.com/inspecthook/inspecthook/webhooktest"
 )
 
+// TestOneMaxKeyLen checks that the bound of events' key helpers is idempotency.MaxKeyLen, the
+// one bound of idempotency keys (events does not import idempotency, so it repeats the number):
+// a provider's key is never hashed again by idempotency.BoundKey.
+func TestOneMaxKeyLen(t *testing.T) {
+	assert.Equal(t, idempotency.MaxKeyLen, events.MaxKeyLen)
+	key := events.FieldKey("acme", strings.Repeat("x", 1000))
+	assert.Equal(t, key, idempotency.BoundKey(key), "a bounded key of events stays as it is")
+}
+
 // TestHugeIDsAreBounded sends an Inspectorio delivery whose messageId and eventCode are 3 MiB
 // each: the idempotency key is bounded, and the log line stays small.
 func TestHugeIDsAreBounded(t *testing.T) {
@@ -52,7 +61,7 @@ func TestHugeIDsAreBounded(t *testing.T) {
 
 	// The same delivery again is a duplicate under the bounded key.
 	w = webhooktest.Replay(t, rx, "/", body, auth)
-	assert.Equal(t, "ok: already processed\n", w.Body.String())
+	assert.Equal(t, "ok: already received\n", w.Body.String())
 }
 
 // TestDecodeErrorsAreShortAndStable checks that 400 and 422 bodies name the JSON path and do

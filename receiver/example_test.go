@@ -55,7 +55,7 @@ func Example() {
 	// Output:
 	// inspection 430 of unit WMWRF33519TW73378 event 12
 	// 200 ok
-	// 200 ok: already processed
+	// 200 ok: already received
 	// 401 unauthorized
 }
 
@@ -96,6 +96,6 @@ func ExampleNewRouter() {
 	// Output:
 	// inspection 430 key record360:v3:12
 	// 200 ok
-	// 200 ok: already processed
+	// 200 ok: already received
 	// 400 no event type in the body
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/internal/rawbody"
+	"github.com/inspecthook/inspecthook/internal/retryafter"
 )
 
 // Inbox stores deliveries durably for processing in the background: the asynchronous mode. With
@@ -18,7 +19,8 @@ type Inbox interface {
 	// Enqueue stores d durably, at most once per d.IdempotencyKey within the Inbox's retention:
 	// duplicate is true, and nothing is stored, when a delivery with that key is already there
 	// (waiting, running, done or dead). An error means d was not stored; the request is answered
-	// 503 with Retry-After, so the provider retries and nothing is lost.
+	// 503 with Retry-After (60 s, as when the idempotency store is down), so the provider retries
+	// and nothing is lost.
 	Enqueue(ctx context.Context, d InboxDelivery) (duplicate bool, err error)
 }
 
@@ -30,9 +32,6 @@ type InboxDelivery struct {
 	ReceivedAt     time.Time // when the request came in
 	Attempt        int       // set by the Inbox for Process: 1 for the first run, 2 for the first retry...
 }
-
-// inboxRetryAfter is the Retry-After, in seconds, of a delivery the Inbox could not store.
-const inboxRetryAfter = "30"
 
 // enqueue is the last stage of the asynchronous mode: it stores the decoded delivery in the
 // Inbox and answers 200 "ok: queued", or "ok: already received" for a duplicate.
@@ -50,7 +49,7 @@ func (rx *Receiver) enqueue(w http.ResponseWriter, r *http.Request) {
 		err = fmt.Errorf("%w: %w", ErrEnqueue, err)
 		rx.onError(r.Context(), o.Delivery, err)
 		o.end(StageEnqueue, statusInboxDown, err)
-		w.Header().Set("Retry-After", inboxRetryAfter)
+		w.Header().Set("Retry-After", retryafter.Unavailable)
 		reply(w, statusInboxDown, "service unavailable\n")
 	case dup:
 		o.Duplicate = true

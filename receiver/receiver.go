@@ -16,16 +16,10 @@ import (
 	"github.com/inspecthook/inspecthook/verify"
 )
 
-// Defaults for the zero fields of Config.
-const (
-	// DefaultMaxBodyBytes is large enough for inspections with hundreds of checklist fields and
-	// their media links.
-	DefaultMaxBodyBytes = 8 << 20
-
-	// DefaultHandlerTimeout is below the strictest provider's timeout (Inspectorio waits 60 s),
-	// so a slow handler is cut off before the provider gives up and retries.
-	DefaultHandlerTimeout = 50 * time.Second
-)
+// DefaultHandlerTimeout is the default of Config.HandlerTimeout: below the strictest provider's
+// timeout (Inspectorio waits 60 s), so a slow handler is cut off before the provider gives up and
+// retries. The default body cap is verify.DefaultMaxBodyBytes.
+const DefaultHandlerTimeout = 50 * time.Second
 
 // Config configures a Receiver. Zero fields get the documented defaults; Verifier is required
 // unless InsecureSkipVerify is set.
@@ -47,7 +41,7 @@ type Config struct {
 	// Use a shared store when several instances receive the same provider's deliveries.
 	Store idempotency.Store
 
-	// MaxBodyBytes caps the body. Default DefaultMaxBodyBytes (8 MiB).
+	// MaxBodyBytes caps the body. Default verify.DefaultMaxBodyBytes (8 MiB).
 	MaxBodyBytes int64
 
 	// HandlerTimeout is the deadline of a handler's context. Default DefaultHandlerTimeout (50 s).
@@ -148,7 +142,7 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 		return nil, fmt.Errorf("%w: negative limit", ErrConfig)
 	}
 	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+		cfg.MaxBodyBytes = verify.DefaultMaxBodyBytes
 	}
 	if cfg.HandlerTimeout == 0 {
 		cfg.HandlerTimeout = DefaultHandlerTimeout

@@ -304,7 +304,7 @@ func (failingStore) Claim(context.Context, string, time.Duration) (idempotency.C
 }
 func (failingStore) Complete(context.Context, string, string, time.Duration) error { return errStore }
 func (failingStore) Release(context.Context, string, string) error                 { return errStore }
-func (failingStore) Extend(context.Context, string, string, time.Duration) error {
+func (failingStore) Renew(context.Context, string, string, time.Duration) error {
 	return errStore
 }
 
@@ -550,7 +550,7 @@ func TestHeaderKeyClaimedBeforeDecoding(t *testing.T) {
 	}{
 		{"new", "msg_1", string(inspectionBody(t)), 200, "ok\n",
 			S(receiver.StageMethod, receiver.StageVerify, receiver.StageClaim, receiver.StageDecode, receiver.StageDispatch), 1},
-		{"duplicate, not decoded", "msg_1", `{"not": "a record360 body"`, 200, "ok: already processed\n",
+		{"duplicate, not decoded", "msg_1", `{"not": "a record360 body"`, 200, "ok: already received\n",
 			S(receiver.StageMethod, receiver.StageVerify, receiver.StageClaim), 1},
 		{"no header: decoded, then claimed", "", string(inspectionBody(t)), 200, "ok\n",
 			S(receiver.StageMethod, receiver.StageVerify, receiver.StageDecode, receiver.StageClaim, receiver.StageDispatch), 2},

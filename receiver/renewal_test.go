@@ -20,14 +20,14 @@ import (
 // countingStore counts lease renewals.
 type countingStore struct {
 	*idempotency.Memory
-	extends chan struct{}
+	renewals chan struct{}
 }
 
-func (s *countingStore) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	err := s.Memory.Extend(ctx, key, token, lease)
+func (s *countingStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	err := s.Memory.Renew(ctx, key, token, lease)
 	if err == nil {
 		select {
-		case s.extends <- struct{}{}:
+		case s.renewals <- struct{}{}:
 		default:
 		}
 	}
@@ -42,7 +42,7 @@ func TestHandlerOutlivingItsLeaseRunsOnce(t *testing.T) {
 	mem, err := idempotency.NewMemory(idempotency.MemoryConfig{})
 	require.NoError(t, err)
 	defer mem.Close()
-	store := &countingStore{Memory: mem, extends: make(chan struct{}, 64)}
+	store := &countingStore{Memory: mem, renewals: make(chan struct{}, 64)}
 	auth := bearer(t)
 	var errs []error
 	var mu sync.Mutex
@@ -80,7 +80,7 @@ func TestHandlerOutlivingItsLeaseRunsOnce(t *testing.T) {
 	// Three renewals, a third of a lease apart: the first lease has passed.
 	for range 3 {
 		select {
-		case <-store.extends:
+		case <-store.renewals:
 		case <-time.After(10 * time.Second):
 			t.Fatal("the lease was not renewed")
 		}
@@ -96,7 +96,7 @@ func TestHandlerOutlivingItsLeaseRunsOnce(t *testing.T) {
 	wg.Wait()
 	close(release)
 	assert.Equal(t, http.StatusOK, <-first)
-	assert.Equal(t, "ok: already processed\n", webhooktest.Replay(t, rx, "/", body, auth).Body.String())
+	assert.Equal(t, "ok: already received\n", webhooktest.Replay(t, rx, "/", body, auth).Body.String())
 	assert.Equal(t, int32(1), runs.Load(), "one run")
 	assert.Zero(t, overlaps.Load(), "never two at once")
 	mu.Lock()

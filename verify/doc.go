@@ -16,7 +16,7 @@
 //   - [NewStandardWebhooks]: the Standard Webhooks (Svix) scheme, reported for Inspectorio's
 //     newer platform.
 //   - [NewBasic], [NewBearer], [NewAPIKey]: static credentials, as Inspectorio Sight (Basic) and
-//     Record360 (custom headers) send them.
+//     Record360 (a header its support adds: Bearer by default) send them.
 //   - [NewJWT]: a JWT in a header, HS256/384/512, RS256 or ES256, as Record360 can send.
 //   - [NewURLToken]: a secret token in a query parameter or a path segment of the URL, for
 //     senders that can be given a URL but no credentials. Log URLs through [RedactURL].

@@ -10,9 +10,11 @@ import (
 	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
-// DefaultMaxBodyBytes is the body cap of Middleware when WithMaxBodyBytes is not given or is
-// zero: 8 MiB, large enough for inspections with hundreds of checklist fields and comments.
-const DefaultMaxBodyBytes = 8 << 20
+// DefaultMaxBodyBytes is the body cap when none is configured: 8 MiB, large enough for
+// inspections with hundreds of checklist fields, comments and media links. It is the one default
+// of every stage that reads the body: this package's Middleware (WithMaxBodyBytes not given or
+// zero), events.Middleware when it reads the body itself, and receiver.Config.MaxBodyBytes.
+const DefaultMaxBodyBytes = rawbody.DefaultLimit
 
 // MiddlewareOption configures Middleware.
 type MiddlewareOption func(*middlewareConfig)

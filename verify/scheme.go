@@ -1,8 +1,8 @@
 package verify
 
 // Scheme names the scheme of v in a few lower-case letters, for metric labels and span
-// attributes: "hmac", "standard_webhooks", "basic", "bearer", "api_key", "jwt", "url_token",
-// "ip_allowlist", "all" or "any" for a combination, and "other" for a Verifier of another
+// attributes: "hmac", "standard-webhooks", "basic", "bearer", "api-key", "jwt", "url-token",
+// "ip-allowlist", "all" or "any" for a combination, and "other" for a Verifier of another
 // package ("" for nil). It never holds a secret.
 func Scheme(v Verifier) string {
 	switch v.(type) {
@@ -11,19 +11,19 @@ func Scheme(v Verifier) string {
 	case *HMAC:
 		return "hmac"
 	case *StandardWebhooks:
-		return "standard_webhooks"
+		return "standard-webhooks"
 	case *Basic:
 		return "basic"
 	case *Bearer:
 		return "bearer"
 	case *APIKey:
-		return "api_key"
+		return "api-key"
 	case *JWT:
 		return "jwt"
 	case *URLToken:
-		return "url_token"
+		return "url-token"
 	case *IPAllowlist:
-		return "ip_allowlist"
+		return "ip-allowlist"
 	case *AllOf:
 		return "all"
 	case *AnyOf:

@@ -45,7 +45,7 @@ func reason(status int, err error) string {
 	case errors.Is(err, idempotency.ErrInFlight):
 		return "the same event is being handled right now"
 	case errors.Is(err, idempotency.ErrDuplicate):
-		return "already handled"
+		return "already received"
 	case errors.Is(err, idempotency.ErrUnavailable):
 		return "the idempotency store could not be reached"
 	case errors.Is(err, events.ErrNotJSON), errors.Is(err, events.ErrShape), errors.Is(err, events.ErrNoType),

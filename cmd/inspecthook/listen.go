@@ -51,7 +51,7 @@ const (
 
 // listenOptions are the flags of the listen command.
 type listenOptions struct {
-	provider       string
+	provider       string // the argument
 	addr           string
 	path           string
 	forwardTo      string
@@ -68,7 +68,7 @@ type listenOptions struct {
 func (a *app) listenCommand() *cobra.Command {
 	opts := &listenOptions{}
 	cmd := &cobra.Command{
-		Use:   "listen --provider P",
+		Use:   "listen provider",
 		Short: "Receive, verify, decode and print deliveries; optionally forward them to your application",
 		Long: `listen runs a local receiver for one provider, built exactly as the SDK's receiver
 package builds one: it verifies each delivery with the provider's scheme (or the one --scheme
@@ -92,24 +92,25 @@ SIGTERM, or after --max-deliveries deliveries. --json prints one JSON object a d
 (time, status, stage, provider, type, event_id, idempotency_key, duplicate, reason,
 duration_ms, forward); neither form ever holds the secret or the delivery's body.`,
 		Example: `  # print what SafetyCulture sends to http://127.0.0.1:8080/
-  INSPECTHOOK_SECRET=s3cret inspecthook listen --provider safetyculture
+  INSPECTHOOK_SECRET=s3cret inspecthook listen safetyculture
 
   # pass every delivery on to the application under development
-  inspecthook listen --provider vehreports --secret s3cret --addr :9000 --path /webhooks \
+  inspecthook listen vehreports --secret s3cret --addr :9000 --path /webhooks \
     --forward-to http://localhost:3000/webhooks/vehreports
 
   # Inspectorio with Standard Webhooks, as JSON for jq
-  inspecthook listen --provider inspectorio --scheme standard-webhooks --secret whsec_... --json | jq .
+  inspecthook listen inspectorio --scheme standard-webhooks --secret whsec_... --json | jq .
 
   # stop after the first delivery, in a script
-  inspecthook listen --provider record360 --secret token --max-deliveries 1`,
-		Args: exactArgs(0, "no arguments (name the provider with --provider)"),
+  inspecthook listen record360 --secret token --max-deliveries 1`,
+		Args:              exactArgs(1, "one provider"),
+		ValidArgsFunction: completeProviders,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.provider = args[0]
 			return a.listen(cmd.Context(), opts)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&opts.provider, "provider", "p", "", "the provider whose deliveries to receive: "+strings.Join(providerNames(), ", "))
 	fs.StringVar(&opts.addr, "addr", defaultListenAddr, "the address to listen on, host:port (port 0 picks a free one)")
 	fs.StringVar(&opts.path, "path", defaultListenPath, "the path deliveries are posted to; other paths get 404")
 	fs.StringVar(&opts.forwardTo, "forward-to", "", "the URL of the application to pass every accepted delivery on to")
@@ -119,9 +120,6 @@ duration_ms, forward); neither form ever holds the secret or the delivery's body
 	fs.BoolVar(&opts.noDedupe, "no-dedupe", false, "handle and forward every repetition of an event, not only the first")
 	fs.IntVar(&opts.maxDeliveries, "max-deliveries", 0, "stop after this many deliveries (0: run until interrupted)")
 	opts.auth.register(fs, a.getenv, "a secret to accept; repeat while rotating")
-	_ = cmd.RegisterFlagCompletionFunc("provider", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return providerNames(), cobra.ShellCompDirectiveNoFileComp
-	})
 	_ = cmd.RegisterFlagCompletionFunc("scheme", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return schemes, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -683,9 +681,9 @@ func (s *listenGrantingStore) Claim(ctx context.Context, key string, lease time.
 	return idempotency.Claim{State: idempotency.Claimed, Token: token, LeaseEnds: s.now().Add(lease)}, nil
 }
 
-// Extend keeps nothing, so it always succeeds.
-func (s *listenGrantingStore) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	return listenCheckGranted(ctx, "extend", key, token)
+// Renew keeps nothing, so it always succeeds.
+func (s *listenGrantingStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	return listenCheckGranted(ctx, "renew", key, token)
 }
 
 // Complete remembers nothing, so that the next delivery of the key is handled again.
@@ -698,7 +696,7 @@ func (s *listenGrantingStore) Release(ctx context.Context, key, token string) er
 	return listenCheckGranted(ctx, "release", key, token)
 }
 
-// listenCheckGranted checks the arguments of Extend, Complete and Release as every Store does.
+// listenCheckGranted checks the arguments of Renew, Complete and Release as every Store does.
 func listenCheckGranted(ctx context.Context, op, key, token string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("listen: %s: %w", op, err)

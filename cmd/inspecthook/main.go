@@ -8,7 +8,7 @@
 //
 // The commands:
 //
-//	inspecthook listen --provider P [--forward-to URL]   receive, verify, decode and print deliveries
+//	inspecthook listen P [--forward-to URL]              receive, verify, decode and print deliveries
 //	inspecthook trigger P EVENT --url URL                 send a fixture signed as P signs
 //	inspecthook sign P < body                             print the headers P would send
 //	inspecthook verify P --header 'Name: value' < body    is this delivery authentic, and if not, why

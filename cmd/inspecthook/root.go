@@ -89,7 +89,7 @@ its asynchronous inbox.
 Secrets come from --secret or the INSPECTHOOK_SECRET environment variable and are never
 printed. Exit status: 0 success, 1 failure, 2 usage error.`,
 		Example: `  # see what a provider sends, in one terminal
-  INSPECTHOOK_SECRET=s3cret inspecthook listen --provider safetyculture
+  INSPECTHOOK_SECRET=s3cret inspecthook listen safetyculture
   # make it send an event, in another
   INSPECTHOOK_SECRET=s3cret inspecthook trigger safetyculture TRIGGER_EVENT_INSPECTION_COMPLETED --url http://127.0.0.1:8080/`,
 		SilenceErrors: true,

@@ -135,7 +135,7 @@ body missing a required field, 400 for any other bad body.
 --times N sends the same delivery N times, --concurrency C at once, each freshly signed: the
 retries and duplicates a provider sends, or a load test. A progress bar shows on a terminal,
 then a summary counts the answers by status and first line of the body (so "ok" and "ok:
-already processed" are told apart) and gives the latencies (min, p50, p90, p99, max) and the
+already received" are told apart) and gives the latencies (min, p50, p90, p99, max) and the
 rate.
 
 Extra headers (--header, repeatable) are set after signing, so they can replace what the

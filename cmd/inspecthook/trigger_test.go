@@ -42,13 +42,13 @@ func triggerAuthFlags(ts *testscript.TestScript, args []string) *authFlags {
 }
 
 // cmdTriggerRx starts a receiver built with the SDK (receiver.New, no handlers, so every event
-// is acknowledged "ok" once and "ok: already processed" after) for a provider, verifying with
+// is acknowledged "ok" once and "ok: already received" after) for a provider, verifying with
 // the scheme flags given, and puts its URL in $RX_URL:
 //
 //	triggerrx PROVIDER [--scheme S] [--secret S] ...
 //
 // It serves one request at a time, so that concurrent copies of one event are answered as
-// duplicates in a fixed way (one "ok", the others "ok: already processed") rather than some of
+// duplicates in a fixed way (one "ok", the others "ok: already received") rather than some of
 // them 409 while the first is in flight.
 func cmdTriggerRx(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
@@ -189,16 +189,16 @@ func TestTriggerSummarize(t *testing.T) {
 	}
 	// In the order the workers finished them, not the order they were sent.
 	results := []triggerResult{
-		res(2, 200, "ok: already processed\n", 4),
+		res(2, 200, "ok: already received\n", 4),
 		res(1, 200, "ok\n", 10),
-		res(3, 200, "ok: already processed\n", 2),
+		res(3, 200, "ok: already received\n", 2),
 		res(5, 409, "in flight\nmore", 3),
 		{Request: 4, Error: "connection refused: nothing listens at x"},
 	}
 	s := triggerSummarize(results, 500*time.Millisecond)
 	want := []triggerAnswer{
 		{Status: 200, Body: "ok", Count: 1, First: 1},
-		{Status: 200, Body: "ok: already processed", Count: 2, First: 2},
+		{Status: 200, Body: "ok: already received", Count: 2, First: 2},
 		{Status: 0, Body: "error: connection refused: nothing listens at x", Count: 1, First: 4},
 		{Status: 409, Body: "in flight", Count: 1, First: 5},
 	}

@@ -4,9 +4,10 @@
 //   - /webhooks/acme: a sender no provider package covers. verify.Middleware checks its
 //     HMAC signature over the raw bytes (413 over the cap, 401 when it does not match) and the
 //     plain handler behind it reads the exact bytes with verify.RawBody.
-//   - /webhooks/record360/{token}: Record360, which sends no credentials by default, with a secret
-//     token in the URL (the path shows in the access log redacted), and the stages chained by
-//     hand: rate limit, verify, decode, idempotency claim, then the typed Router.
+//   - /webhooks/record360/{token}: Record360 with a secret token in the URL in place of its
+//     default Bearer header, for an account whose webhooks carry no header yet (the path shows
+//     in the access log redacted), and the stages chained by hand: rate limit, verify, decode,
+//     idempotency claim, then the typed Router.
 //
 // Configuration comes from the environment: ACME_WEBHOOK_SECRET, RECORD360_URL_TOKEN and ADDR
 // (default 127.0.0.1:8080).

@@ -102,7 +102,7 @@ func TestRecord360ChainedByHand(t *testing.T) {
 	assert.Equal(t, "ok\n", answer)
 	status, answer = post(t, base, body, tok)
 	assert.Equal(t, 200, status)
-	assert.Equal(t, "ok: already processed\n", answer)
+	assert.Equal(t, "ok: already received\n", answer)
 	status, _ = post(t, base+"guess", body, nil)
 	assert.Equal(t, 401, status)
 	status, _ = post(t, base, []byte(`{"id":`), tok)

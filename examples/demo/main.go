@@ -14,7 +14,7 @@
 // printed with the receiver's answer and the handler it ran:
 //
 //  1. a new event: handled by a typed handler, which prints a few fields of its payload;
-//  2. the same delivery again: answered "200 ok: already processed", the handler not called;
+//  2. the same delivery again: answered "200 ok: already received", the handler not called;
 //  3. a forged signature: answered 401;
 //  4. a burst of new events over the rate limit of a route of its own: the first ones are let
 //     through and handled, the rest answered 429 with Retry-After.
@@ -920,7 +920,7 @@ func (t *tally) fixture(f inspecthook.Fixture, a answer) string {
 func (t *tally) failed() bool { return len(t.unexpected) > 0 }
 
 // duplicatesNote, printed above the table, says why some fixtures are answered as duplicates.
-const duplicatesNote = `Duplicates: some variants repeat the event of another fixture (same idempotency key), so the receiver answers them "200 ok: already processed" without calling a handler.`
+const duplicatesNote = `Duplicates: some variants repeat the event of another fixture (same idempotency key), so the receiver answers them "200 ok: already received" without calling a handler.`
 
 // tableHeader is the first line of the table.
 const tableHeader = "provider        sent  200 handled  200 duplicates  400  422  other  unexpected"

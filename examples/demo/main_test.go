@@ -180,7 +180,7 @@ func TestDemo(t *testing.T) {
 				post, answer := out.step(t, "2. ")
 				assert.Equal(t, out.lines[first], out.lines[post], "the same delivery as step 1")
 				assert.Equal(t, post+1, answer, "no handler call")
-				assert.Equal(t, "     -> 200 ok: already processed  (no handler called)", out.lines[answer])
+				assert.Equal(t, "     -> 200 ok: already received  (no handler called)", out.lines[answer])
 			})
 
 			t.Run("a forged signature is answered 401", func(t *testing.T) {
@@ -264,7 +264,7 @@ func TestDemo(t *testing.T) {
 		duplicates := map[string]int{}
 		for _, f := range verbose.fixtureLines() {
 			got[f.provider+"/"+f.file] = f.status
-			if strings.Contains(f.answer, "already processed") {
+			if strings.Contains(f.answer, "already received") {
 				duplicates[f.provider]++
 				assert.False(t, strings.HasPrefix(verbose.lines[f.index+1], "                  "), "no handler call under a duplicate: %q", verbose.lines[f.index+1])
 			}
@@ -339,7 +339,7 @@ func TestTally(t *testing.T) {
 	event := inspecthook.Fixture{Provider: "record360", File: "record360/event.json", Kind: inspecthook.KindEvent}
 	bad := inspecthook.Fixture{Provider: "record360", File: "record360/bad.json", Kind: inspecthook.KindBad, Error: "ErrNotJSON"}
 	handled := answer{status: http.StatusOK, text: "ok", calls: []handlerCall{{typed: true, typ: "inspection.created"}}}
-	duplicate := answer{status: http.StatusOK, text: "ok: already processed"}
+	duplicate := answer{status: http.StatusOK, text: "ok: already received"}
 	for _, tc := range []struct {
 		name    string
 		fixture inspecthook.Fixture

@@ -1,7 +1,7 @@
 // Command multi receives the webhooks of all four providers on one server, each provider on its
 // own route with its own authentication scheme:
 //
-//	POST /webhooks/record360      HTTP Basic plus the X-Account-Id header Record360 adds
+//	POST /webhooks/record360      HTTP Basic plus X-Account-Id, asked of Record360 (default: Bearer)
 //	POST /webhooks/safetyculture  HMAC-SHA256 of the body (x-safetyculture-signature)
 //	POST /webhooks/inspectorio    HTTP Basic, as Inspectorio Sight sends it
 //	POST /webhooks/vehreports     HMAC-SHA256 of the body (X-VehReports-Signature)
@@ -211,8 +211,8 @@ func mounts(cfg config) []mount {
 		{
 			name:     record360.Name,
 			provider: record360.Provider(),
-			// Record360 sends HTTP Basic credentials and your account id on every delivery:
-			// both must match.
+			// Record360 signs nothing; its support adds the headers you ask for (Bearer by
+			// default). This account asked for HTTP Basic and its account id: both must match.
 			auth: func() (verify.Verifier, error) {
 				basic, err := verify.NewBasic(verify.Credential{Username: cfg.record360User, Password: cfg.record360Password})
 				if err != nil {

@@ -8,7 +8,7 @@
 // program then, acting as SafetyCulture:
 //
 //  1. sends a delivery to replica A, which handles it;
-//  2. sends the provider's retry of it to replica B, which answers "already processed" without
+//  2. sends the provider's retry of it to replica B, which answers "already received" without
 //     running the handler: the retry landed elsewhere and still ran nothing twice;
 //  3. sends 40 identical copies of a new delivery to both replicas at once: one handler run;
 //  4. sends a burst of new deliveries alternating between the replicas: the rate limit is one
@@ -244,7 +244,7 @@ func run(ctx context.Context, addr string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "2. SafetyCulture's retry of it, landing on replica B -> %d %s\n", status, answer)
-	expect("B knew it was done: no second run", status == http.StatusOK && answer == "ok: already processed" && runs.total() == 1)
+	expect("B knew it was done: no second run", status == http.StatusOK && answer == "ok: already received" && runs.total() == 1)
 
 	// 3: identical copies at once, spread over both replicas.
 	copyBody := event(fixture, runID, 2)

@@ -20,7 +20,7 @@ func TestRun(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"1. a delivery to replica A -> 200 ok",
-		"2. SafetyCulture's retry of it, landing on replica B -> 200 ok: already processed",
+		"2. SafetyCulture's retry of it, landing on replica B -> 200 ok: already received",
 		"3. 40 identical copies",
 		"4. a burst of 12 new deliveries",
 	} {

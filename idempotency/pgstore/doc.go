@@ -17,7 +17,8 @@
 // absent. Leases and retention are measured by the database server's clock (now()), which every
 // replica shares, so the replicas' own clocks do not matter; Config.Now replaces it, for tests.
 // Tokens are 128 random bits from crypto/rand, made by the replica that claims. Keys are at most
-// [MaxKeyLen] bytes, far more than the receiver's bounded keys.
+// idempotency.MaxKeyLen bytes, the bound idempotency.BoundKey gives every key Middleware and the
+// receiver claim; a longer key is refused, not truncated.
 //
 // # One statement per call
 //
@@ -33,7 +34,7 @@
 // always answers (the comments on the queries explain why). That happens to a few of a burst of
 // identical deliveries, and never otherwise.
 //
-// Extend, Complete and Release are one UPDATE or DELETE each, matched on the key, the token, the
+// Renew, Complete and Release are one UPDATE or DELETE each, matched on the key, the token, the
 // claimed state and a live lease: when no row matches, the token no longer holds the key and they
 // return idempotency.ErrLeaseLost, having changed nothing. A statement whose connection broke
 // (pgx knows it never reached the server, or the server ended the session: a restart, a

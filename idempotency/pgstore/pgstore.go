@@ -28,11 +28,6 @@ const (
 	// enough that each statement holds its row locks for milliseconds.
 	DefaultCleanupBatch = 1000
 
-	// MaxKeyLen is the longest key, in bytes, a Store accepts: well under the 2,704 bytes a
-	// PostgreSQL B-tree entry can hold, and ten times idempotency.MaxKeyLen, the bound of every
-	// key Middleware and the receiver claim.
-	MaxKeyLen = 2048
-
 	// maxTableLen leaves room in PostgreSQL's 63-byte names for the suffix of the index
 	// ("_expires_at_idx", 15 bytes), so that the index name is never truncated, and two long table
 	// names never share one index name.
@@ -88,7 +83,7 @@ type Config struct {
 
 // Store is an idempotency.Store kept in a PostgreSQL table, shared by every replica that uses
 // the same table. Build it with New; the zero Store is not usable. It is safe for concurrent
-// use. Claim, Extend, Complete and Release are one statement each, on a connection of the pool,
+// use. Claim, Renew, Complete and Release are one statement each, on a connection of the pool,
 // but for the exceptions the package documentation describes.
 type Store struct {
 	pool      *pgxpool.Pool
@@ -175,8 +170,8 @@ func parseTable(name string) (pgx.Identifier, error) {
 // LeaseEnds, or Done; see idempotency.Store. It is one statement, one round trip: it reads the
 // key, and unless the key is live inserts its row, or takes over an expired one, with INSERT ...
 // ON CONFLICT. Only when a concurrent claim changes the key in between does it run a second
-// statement, which locks the row and always answers. A key longer than MaxKeyLen bytes is an
-// error wrapping idempotency.ErrConfig; an error of PostgreSQL's is wrapped, so that the
+// statement, which locks the row and always answers. A key longer than idempotency.MaxKeyLen
+// bytes (one idempotency.BoundKey did not bound) is an error wrapping idempotency.ErrConfig; an error of PostgreSQL's is wrapped, so that the
 // receiver answers 503.
 func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (idempotency.Claim, error) {
 	if err := checkKey(ctx, "claim", key); err != nil {
@@ -217,16 +212,16 @@ func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (ide
 	}
 }
 
-// Extend renews the lease held by token for lease from now, or returns an error wrapping
+// Renew renews the lease held by token for lease from now, or returns an error wrapping
 // idempotency.ErrLeaseLost; see idempotency.Store. It is one UPDATE.
-func (s *Store) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	if err := checkToken(ctx, "extend", key, token); err != nil {
+func (s *Store) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	if err := checkToken(ctx, "renew", key, token); err != nil {
 		return err
 	}
 	if lease <= 0 {
-		return fmt.Errorf("pgstore: extend: %w: lease %v is not positive", idempotency.ErrConfig, lease)
+		return fmt.Errorf("pgstore: renew: %w: lease %v is not positive", idempotency.ErrConfig, lease)
 	}
-	return s.held(ctx, "extend", key, s.q.extend, []byte(key), token, micros(lease), s.nowArg())
+	return s.held(ctx, "renew", key, s.q.renew, []byte(key), token, micros(lease), s.nowArg())
 }
 
 // Complete marks the claim done for retention from now, or returns an error wrapping
@@ -292,7 +287,7 @@ func (s *Store) held(ctx context.Context, op, key, sql string, args ...any) erro
 // 57P01 when a backend is terminated or the server shuts down, which reaches a pooled connection
 // on its next statement). Running the statement again on another connection is harmless even in
 // the unlikely case it ran before the session ended: a repeated Claim finds its own claim and
-// reports InFlight, so the sender retries once the lease ends; a repeated Extend extends again;
+// reports InFlight, so the sender retries once the lease ends; a repeated Renew renews again;
 // a repeated Complete or Release reports ErrLeaseLost for a key it did complete or release.
 func retryable(err error) bool {
 	if pgconn.SafeToRetry(err) {
@@ -337,9 +332,9 @@ func checkKey(ctx context.Context, op, key string) error {
 	if key == "" {
 		return fmt.Errorf("pgstore: %s: %w: empty key", op, idempotency.ErrConfig)
 	}
-	if len(key) > MaxKeyLen {
-		return fmt.Errorf("pgstore: %s: %w: key of %d bytes, longer than MaxKeyLen (%d); see idempotency.BoundKey",
-			op, idempotency.ErrConfig, len(key), MaxKeyLen)
+	if len(key) > idempotency.MaxKeyLen {
+		return fmt.Errorf("pgstore: %s: %w: key of %d bytes, longer than idempotency.MaxKeyLen (%d); see idempotency.BoundKey",
+			op, idempotency.ErrConfig, len(key), idempotency.MaxKeyLen)
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func TestKeyLength(t *testing.T) {
 	pool, _ := connect(t, 2, nil)
 	schema := freshSchema(t, pool)
 	s := newStore(t, pool, pgstore.Config{Table: schema + ".keys"})
-	long := strings.Repeat("k", pgstore.MaxKeyLen)
+	long := strings.Repeat("k", idempotency.MaxKeyLen)
 	c, err := s.Claim(t.Context(), long, time.Minute)
 	require.NoError(t, err)
 	require.Equal(t, idempotency.Claimed, c.State)
@@ -128,7 +128,7 @@ func TestKeyLength(t *testing.T) {
 	tooLong := long + "k"
 	_, err = s.Claim(t.Context(), tooLong, time.Minute)
 	require.ErrorIs(t, err, idempotency.ErrConfig)
-	require.ErrorIs(t, s.Extend(t.Context(), tooLong, c.Token, time.Minute), idempotency.ErrConfig)
+	require.ErrorIs(t, s.Renew(t.Context(), tooLong, c.Token, time.Minute), idempotency.ErrConfig)
 	require.ErrorIs(t, s.Complete(t.Context(), tooLong, c.Token, time.Hour), idempotency.ErrConfig)
 	require.ErrorIs(t, s.Release(t.Context(), tooLong, c.Token), idempotency.ErrConfig)
 }
@@ -151,10 +151,10 @@ func TestServerClock(t *testing.T) {
 	require.Equal(t, idempotency.InFlight, probe.State)
 	assert.True(t, c.LeaseEnds.Equal(probe.LeaseEnds), "InFlight reports the holder's lease end: %v, want %v", probe.LeaseEnds, c.LeaseEnds)
 
-	require.NoError(t, s.Extend(ctx, "evt_1", c.Token, 2*time.Hour))
+	require.NoError(t, s.Renew(ctx, "evt_1", c.Token, 2*time.Hour))
 	probe, err = s.Claim(ctx, "evt_1", time.Minute)
 	require.NoError(t, err)
-	assert.True(t, probe.LeaseEnds.After(c.LeaseEnds.Add(59*time.Minute)), "extended to two hours from now")
+	assert.True(t, probe.LeaseEnds.After(c.LeaseEnds.Add(59*time.Minute)), "renewed until two hours from now")
 
 	require.NoError(t, s.Complete(ctx, "evt_1", c.Token, time.Hour))
 	done, err := s.Claim(ctx, "evt_1", time.Minute)
@@ -185,7 +185,7 @@ func TestClose(t *testing.T) {
 		err  error
 	}{
 		{"Claim", func() error { _, err := s.Claim(ctx, "evt_2", time.Minute); return err }()},
-		{"Extend", s.Extend(ctx, "evt_1", c.Token, time.Minute)},
+		{"Renew", s.Renew(ctx, "evt_1", c.Token, time.Minute)},
 		{"Complete", s.Complete(ctx, "evt_1", c.Token, time.Hour)},
 		{"Release", s.Release(ctx, "evt_1", c.Token)},
 		{"Cleanup", func() error { _, err := s.Cleanup(ctx); return err }()},
@@ -468,7 +468,7 @@ func TestErrorsWrapped(t *testing.T) {
 		err  error
 	}{
 		{"claim", func() error { _, err := s.Claim(t.Context(), "evt_1", time.Minute); return err }()},
-		{"extend", s.Extend(t.Context(), "evt_1", "tok", time.Minute)},
+		{"renew", s.Renew(t.Context(), "evt_1", "tok", time.Minute)},
 		{"complete", s.Complete(t.Context(), "evt_1", "tok", time.Hour)},
 		{"release", s.Release(t.Context(), "evt_1", "tok")},
 		{"cleanup", func() error { _, err := s.Cleanup(t.Context()); return err }()},

@@ -19,7 +19,7 @@ import (
 // started. A live row, one whose lease or retention has not ended, is the answer: won = false
 // with its state and expiry (InFlight or Done), without locking or writing anything, so that
 // duplicate and in-flight deliveries, however many, never queue on the row nor hold up the
-// holder's Extend and Complete. A done row is never changed before it expires, so Done read from
+// holder's Renew and Complete. A done row is never changed before it expires, so Done read from
 // the snapshot is exact; a claimed row can have been completed or released since, and then
 // InFlight is merely conservative (409: the sender retries).
 //
@@ -61,8 +61,8 @@ ON CONFLICT (key) DO UPDATE SET
 	expires_at = CASE WHEN t.expires_at <= coalesce($4::timestamptz, now()) THEN excluded.expires_at ELSE t.expires_at END
 RETURNING coalesce(t.token = $2, false), t.state, t.expires_at`
 
-// extendSQL is Extend: $1 key, $2 token, $3 the lease, $4 the time.
-const extendSQL = `
+// renewSQL is Renew: $1 key, $2 token, $3 the lease, $4 the time.
+const renewSQL = `
 UPDATE %[1]s SET expires_at = coalesce($4::timestamptz, now()) + $3::bigint * interval '1 microsecond'
 WHERE key = $1 AND token = $2 AND state = 'claimed' AND expires_at > coalesce($4::timestamptz, now())`
 
@@ -106,9 +106,9 @@ var migrateSQL string
 
 // queries are the statements of one table.
 type queries struct {
-	claim, claimLocked, extend, complete, release, cleanup string
-	migrate, probe                                         string
-	lock                                                   string // the advisory lock's name
+	claim, claimLocked, renew, complete, release, cleanup string
+	migrate, probe                                        string
+	lock                                                  string // the advisory lock's name
 }
 
 // newQueries returns the statements for the table named by ident.
@@ -119,7 +119,7 @@ func newQueries(ident pgx.Identifier) queries {
 	return queries{
 		claim:       f(claimSQL),
 		claimLocked: f(claimLockedSQL),
-		extend:      f(extendSQL),
+		renew:       f(renewSQL),
 		complete:    f(completeSQL),
 		release:     f(releaseSQL),
 		cleanup:     f(cleanupSQL),

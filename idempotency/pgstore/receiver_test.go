@@ -269,7 +269,7 @@ func testOutage(t *testing.T, refuse bool) {
 		require.NoError(t, err)
 		assert.Contains(t, []int{http.StatusOK, http.StatusConflict}, a.status, a.body)
 		if a.status == http.StatusOK {
-			assert.Equal(t, "ok: already processed", a.body)
+			assert.Equal(t, "ok: already received", a.body)
 		}
 	}
 
@@ -367,7 +367,7 @@ func TestReplicas(t *testing.T) {
 		for _, u := range urls {
 			a, err := post(t.Context(), client, u, inspection("evt_burst"))
 			require.NoError(t, err)
-			assert.Equal(t, answer{http.StatusOK, "", "ok: already processed"}, a)
+			assert.Equal(t, answer{http.StatusOK, "", "ok: already received"}, a)
 		}
 		assert.Empty(t, reported())
 		t.Logf("statuses: %v", statuses)
@@ -452,7 +452,7 @@ func TestReplicas(t *testing.T) {
 		for _, u := range urls {
 			a, err := post(t.Context(), client, u, inspection("evt_slow"))
 			require.NoError(t, err)
-			assert.Equal(t, answer{http.StatusOK, "", "ok: already processed"}, a)
+			assert.Equal(t, answer{http.StatusOK, "", "ok: already received"}, a)
 		}
 		for _, err := range reported() {
 			assert.NotErrorIs(t, err, idempotency.ErrLeaseLost)

@@ -18,7 +18,7 @@
 //
 // # One script per operation
 //
-// Claim, Extend, Complete and Release are each one Lua script, sent with EVALSHA (and EVAL when
+// Claim, Renew, Complete and Release are each one Lua script, sent with EVALSHA (and EVAL when
 // the server answers NOSCRIPT, after a restart or SCRIPT FLUSH), so each is one round trip and
 // a new delivery costs two: Claim, then Complete. Redis runs a script to its end before any
 // other command, so reading the key, checking the lease and the token, and writing the key are
@@ -54,7 +54,7 @@
 // A call that cannot reach Redis returns an error wrapping the client's, prefixed
 // "redisstore: "; never ErrLeaseLost. The receiver turns a failed Claim into 503 with
 // Retry-After: the handler does not run, nothing is recorded, and the sender's retry is
-// processed once Redis is back, so nothing is lost. A failed Extend is reported and tried
+// processed once Redis is back, so nothing is lost. A failed Renew is reported and tried
 // again at the next renewal; a failed Complete leaves the claim to expire with its lease,
 // after which a retry of the delivery runs the handler again. The client's settings bound how
 // long a call waits before failing: DialTimeout, DialerRetries (5 dials, 100 ms apart, by

@@ -111,13 +111,13 @@ func parseClaim(reply []any) (idempotency.Claim, bool) {
 	return idempotency.Claim{}, false
 }
 
-// Extend renews the lease held by token for lease from now, or returns an error wrapping
+// Renew renews the lease held by token for lease from now, or returns an error wrapping
 // idempotency.ErrLeaseLost; see idempotency.Store. It is one script, one round trip.
-func (s *Store) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	if err := s.check(ctx, "extend", key, token, lease); err != nil {
+func (s *Store) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	if err := s.check(ctx, "renew", key, token, lease); err != nil {
 		return err
 	}
-	return s.run(ctx, extendScript, "extend", key, token, millis(lease), expiry(lease))
+	return s.run(ctx, renewScript, "renew", key, token, millis(lease), expiry(lease))
 }
 
 // Complete marks the claim done for retention, or returns an error wrapping

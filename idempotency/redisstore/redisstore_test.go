@@ -73,7 +73,7 @@ func TestZeroStore(t *testing.T) {
 	ctx := t.Context()
 	_, err := s.Claim(ctx, "evt_1", time.Minute)
 	assert.ErrorIs(t, err, idempotency.ErrConfig)
-	assert.ErrorIs(t, s.Extend(ctx, "evt_1", "tok", time.Minute), idempotency.ErrConfig)
+	assert.ErrorIs(t, s.Renew(ctx, "evt_1", "tok", time.Minute), idempotency.ErrConfig)
 	assert.ErrorIs(t, s.Complete(ctx, "evt_1", "tok", time.Minute), idempotency.ErrConfig)
 	assert.ErrorIs(t, s.Release(ctx, "evt_1", "tok"), idempotency.ErrConfig)
 }
@@ -119,8 +119,8 @@ func TestRedisExpiry(t *testing.T) {
 		want time.Duration // 0: the key is gone
 	}{
 		{"Claim", func(*testing.T, *redisstore.Store, string, string) {}, lease},
-		{"Extend", func(t *testing.T, s *redisstore.Store, key, token string) {
-			require.NoError(t, s.Extend(ctx, key, token, 3*lease))
+		{"Renew", func(t *testing.T, s *redisstore.Store, key, token string) {
+			require.NoError(t, s.Renew(ctx, key, token, 3*lease))
 		}, 3 * lease},
 		{"Complete", func(t *testing.T, s *redisstore.Store, key, token string) {
 			require.NoError(t, s.Complete(ctx, key, token, retention))
@@ -202,7 +202,7 @@ func TestForeignValue(t *testing.T) {
 				call func() error
 			}{
 				{"Claim", func() error { _, err := s.Claim(ctx, "evt_1", time.Minute); return err }},
-				{"Extend", func() error { return s.Extend(ctx, "evt_1", "tok", time.Minute) }},
+				{"Renew", func() error { return s.Renew(ctx, "evt_1", "tok", time.Minute) }},
 				{"Complete", func() error { return s.Complete(ctx, "evt_1", "tok", time.Minute) }},
 				{"Release", func() error { return s.Release(ctx, "evt_1", "tok") }},
 			} {
@@ -240,7 +240,7 @@ func TestUnreachable(t *testing.T) {
 		call func(ctx context.Context) error
 	}{
 		{"Claim", func(ctx context.Context) error { _, err := s.Claim(ctx, "evt_1", time.Minute); return err }},
-		{"Extend", func(ctx context.Context) error { return s.Extend(ctx, "evt_1", "tok", time.Minute) }},
+		{"Renew", func(ctx context.Context) error { return s.Renew(ctx, "evt_1", "tok", time.Minute) }},
 		{"Complete", func(ctx context.Context) error { return s.Complete(ctx, "evt_1", "tok", time.Minute) }},
 		{"Release", func(ctx context.Context) error { return s.Release(ctx, "evt_1", "tok") }},
 	} {
@@ -295,9 +295,9 @@ func TestTwoReplicas(t *testing.T) {
 		}},
 		{"TokenHoldsEverywhere", func(t *testing.T, key string) {
 			held := claimAs(t, a, key, idempotency.Claimed)
-			require.NoError(t, b.Extend(ctx, key, held.Token, 2*lease), "the token is the proof, not the replica")
+			require.NoError(t, b.Renew(ctx, key, held.Token, 2*lease), "the token is the proof, not the replica")
 			probe := claimAs(t, a, key, idempotency.InFlight)
-			assert.True(t, probe.LeaseEnds.After(held.LeaseEnds), "extended")
+			assert.True(t, probe.LeaseEnds.After(held.LeaseEnds), "renewed")
 			require.NoError(t, b.Complete(ctx, key, held.Token, retention))
 			require.ErrorIs(t, a.Release(ctx, key, held.Token), idempotency.ErrLeaseLost)
 			claimAs(t, a, key, idempotency.Done)

@@ -25,24 +25,24 @@ import (
 // deliveries is how many identical deliveries race across the replicas.
 const deliveries = 1000
 
-// extendSignal is a Store that signals each successful lease renewal.
-type extendSignal struct {
+// renewSignal is a Store that signals each successful lease renewal.
+type renewSignal struct {
 	*redisstore.Store
-	extends chan<- struct{}
+	renewals chan<- struct{}
 }
 
-func (s extendSignal) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	err := s.Store.Extend(ctx, key, token, lease)
+func (s renewSignal) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	err := s.Store.Renew(ctx, key, token, lease)
 	if err == nil {
 		select {
-		case s.extends <- struct{}{}:
+		case s.renewals <- struct{}{}:
 		default:
 		}
 	}
 	return err
 }
 
-var _ idempotency.Store = extendSignal{}
+var _ idempotency.Store = renewSignal{}
 
 // TestReplicas runs three receivers, each its own HTTP server with its own Redis client,
 // sharing the shared Redis under one prefix, and sends 1,000 identical signed deliveries at
@@ -59,8 +59,8 @@ func TestReplicas(t *testing.T) {
 		// conns bounds the connections, and so the requests served at once, per replica; 0
 		// for no bound.
 		conns int
-		// work is what the handler does once it runs; extends delivers the lease renewals.
-		work func(t *testing.T, extends <-chan struct{})
+		// work is what the handler does once it runs; renewals delivers the lease renewals.
+		work func(t *testing.T, renewals <-chan struct{})
 	}{
 		{
 			name:     "Fast",
@@ -75,11 +75,11 @@ func TestReplicas(t *testing.T) {
 			// detector, goroutines wait longer than that to be scheduled, and the test would
 			// measure the scheduler; 16 connections per replica keep the load on the store.
 			conns: 16,
-			work: func(t *testing.T, extends <-chan struct{}) {
+			work: func(t *testing.T, renewals <-chan struct{}) {
 				// Renewals come every third of the lease: six of them span two leases.
 				for i := range 6 {
 					select {
-					case <-extends:
+					case <-renewals:
 					case <-time.After(10 * time.Second):
 						t.Errorf("renewal %d did not come", i+1)
 						return
@@ -90,7 +90,7 @@ func TestReplicas(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			prefix := redistest.Prefix(t, redistest.Shared(t))
-			extends := make(chan struct{}, 64)
+			renewals := make(chan struct{}, 64)
 			var calls, running, maxRunning atomic.Int32
 			var errs errorLog
 			handle := func(context.Context) error {
@@ -99,7 +99,7 @@ func TestReplicas(t *testing.T) {
 				defer running.Add(-1)
 				for m := maxRunning.Load(); n > m && !maxRunning.CompareAndSwap(m, n); m = maxRunning.Load() {
 				}
-				c.work(t, extends)
+				c.work(t, renewals)
 				return nil
 			}
 			var urls []string
@@ -108,7 +108,7 @@ func TestReplicas(t *testing.T) {
 				store, err := redisstore.New(rc, redisstore.Config{Prefix: prefix})
 				require.NoError(t, err)
 				cfg := c.cfg
-				cfg.Store, cfg.Logger, cfg.OnError = extendSignal{store, extends}, discard(), errs.onError
+				cfg.Store, cfg.Logger, cfg.OnError = renewSignal{store, renewals}, discard(), errs.onError
 				srv := httptest.NewServer(newReceiver(t, cfg, handle))
 				t.Cleanup(srv.Close)
 				urls = append(urls, srv.URL)
@@ -129,7 +129,7 @@ func TestReplicas(t *testing.T) {
 			for _, url := range urls {
 				status, text := send(t, hc, url, body)
 				assert.Equal(t, http.StatusOK, status)
-				assert.Equal(t, "ok: already processed\n", text)
+				assert.Equal(t, "ok: already received\n", text)
 			}
 			assert.Equal(t, int32(1), calls.Load())
 		})

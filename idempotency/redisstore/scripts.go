@@ -55,9 +55,9 @@ if st == 'x' then return redis.error_reply(foreign) end
 if st ~= 'h' or tok ~= ARGV[2] or t >= e then return 0 end
 `
 
-// extendScript renews the lease of ARGV[2]. ARGV: now, token, lease in ms, Redis expiry in ms.
+// renewScript renews the lease of ARGV[2]. ARGV: now, token, lease in ms, Redis expiry in ms.
 // It returns 1, or 0 when the token does not hold the key.
-var extendScript = redis.NewScript(prelude + holds + `
+var renewScript = redis.NewScript(prelude + holds + `
 redis.call('SET', KEYS[1], 'h' .. string.format('%d', t + tonumber(ARGV[3])) .. ':' .. tok, 'PX', ARGV[4])
 return 1
 `)

@@ -17,7 +17,7 @@
 // lease) or done (no token and the end of its retention). A row whose time has passed by the
 // store's clock ([Config.Now]) is free, as if absent. [Store.Claim] is one statement, an
 // INSERT ... ON CONFLICT DO UPDATE ... RETURNING that takes the row over only if it has
-// expired and returns it as it then is, so it is atomic without a transaction; Extend,
+// expired and returns it as it then is, so it is atomic without a transaction; Renew,
 // Complete and Release are one UPDATE or DELETE each that changes the row only if the token
 // still holds it, and report idempotency.ErrLeaseLost otherwise. Keys are stored as BLOBs and
 // compared byte for byte; their length is not bounded here (the receiver and

@@ -69,5 +69,5 @@ func Example() {
 	// Output:
 	// handling inspection 430
 	// 200 ok
-	// 200 ok: already processed
+	// 200 ok: already received
 }

@@ -71,7 +71,7 @@ type Store struct {
 	batch     int
 	onCleanup func(int, error)
 
-	claim, extend, complete, release, cleanup *sql.Stmt
+	claim, renew, complete, release, cleanup *sql.Stmt
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -99,7 +99,7 @@ ON CONFLICT (key) DO UPDATE SET
 	expires = iif(expires <= ?3, excluded.expires, expires)
 RETURNING token, expires`
 
-	extendSQL = `UPDATE inspecthook_idempotency SET expires = ?4
+	renewSQL = `UPDATE inspecthook_idempotency SET expires = ?4
 WHERE key = ?1 AND token = ?2 AND expires > ?3`
 
 	completeSQL = `UPDATE inspecthook_idempotency SET token = NULL, expires = ?4
@@ -213,7 +213,7 @@ func newStore(db *sql.DB, cfg Config) (*Store, error) {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&s.claim, claimSQL}, {&s.extend, extendSQL}, {&s.complete, completeSQL},
+		{&s.claim, claimSQL}, {&s.renew, renewSQL}, {&s.complete, completeSQL},
 		{&s.release, releaseSQL}, {&s.cleanup, cleanupSQL},
 	} {
 		stmt, err := db.PrepareContext(ctx, p.query)
@@ -275,17 +275,17 @@ func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (ide
 	}
 }
 
-// Extend renews the lease held by token for lease from now, or returns an error wrapping
+// Renew renews the lease held by token for lease from now, or returns an error wrapping
 // idempotency.ErrLeaseLost; see idempotency.Store.
-func (s *Store) Extend(ctx context.Context, key, token string, lease time.Duration) error {
-	if err := s.checkToken(ctx, "extend", key, token); err != nil {
+func (s *Store) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	if err := s.checkToken(ctx, "renew", key, token); err != nil {
 		return err
 	}
 	if err := checkDuration("lease", lease); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.update(ctx, "extend", s.extend, key, []byte(key), token, now.UnixNano(), deadline(now, lease))
+	return s.update(ctx, "renew", s.renew, key, []byte(key), token, now.UnixNano(), deadline(now, lease))
 }
 
 // Complete marks the claim done for retention from now, or returns an error wrapping
@@ -310,7 +310,7 @@ func (s *Store) Release(ctx context.Context, key, token string) error {
 	return s.update(ctx, "release", s.release, key, []byte(key), token, s.now().UnixNano())
 }
 
-// update runs stmt, one of extend, complete and release, with args: it changes the row of key
+// update runs stmt, one of renew, complete and release, with args: it changes the row of key
 // only if the token holds it. It returns ErrLeaseLost when no row changed.
 func (s *Store) update(ctx context.Context, op string, stmt *sql.Stmt, key string, args ...any) error {
 	res, err := stmt.ExecContext(ctx, args...)
@@ -404,14 +404,14 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) closeStmts() {
-	for _, stmt := range []*sql.Stmt{s.claim, s.extend, s.complete, s.release, s.cleanup} {
+	for _, stmt := range []*sql.Stmt{s.claim, s.renew, s.complete, s.release, s.cleanup} {
 		if stmt != nil {
 			_ = stmt.Close()
 		}
 	}
 }
 
-// checkToken validates the arguments of Extend, Complete and Release, in the order
+// checkToken validates the arguments of Renew, Complete and Release, in the order
 // idempotency.Store documents, then that the store is open.
 func (s *Store) checkToken(ctx context.Context, op, key, token string) error {
 	if err := ctx.Err(); err != nil {

@@ -104,7 +104,7 @@ func TestSurvivesRestart(t *testing.T) {
 		retry       string // the answer to the retry after it
 		retryRuns   int32  // runs of the handler after the restart
 	}{
-		{"Completed", false, http.StatusOK, "ok: already processed\n", 0},
+		{"Completed", false, http.StatusOK, "ok: already received\n", 0},
 		{"Released", true, http.StatusInternalServerError, "ok\n", 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -264,7 +264,7 @@ func TestClosed(t *testing.T) {
 		call func() error
 	}{
 		{"Claim", func() error { _, err := s.Claim(ctx, "evt_2", time.Minute); return err }},
-		{"Extend", func() error { return s.Extend(ctx, "evt_1", c.Token, time.Minute) }},
+		{"Renew", func() error { return s.Renew(ctx, "evt_1", c.Token, time.Minute) }},
 		{"Complete", func() error { return s.Complete(ctx, "evt_1", c.Token, time.Hour) }},
 		{"Release", func() error { return s.Release(ctx, "evt_1", c.Token) }},
 		{"Cleanup", func() error { _, err := s.Cleanup(ctx); return err }},

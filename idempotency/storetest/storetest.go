@@ -96,8 +96,8 @@ func (e *env) release(key, token string) error {
 	return e.s.Release(e.ctx, key, token)
 }
 
-func (e *env) extend(key, token string) error {
-	return e.s.Extend(e.ctx, key, token, lease)
+func (e *env) renew(key, token string) error {
+	return e.s.Renew(e.ctx, key, token, lease)
 }
 
 // ending is Complete or Release with the suite's retention, for rules that hold for both.
@@ -372,7 +372,9 @@ var cases = []struct {
 			"evt_1", "EVT_1", "Evt_1", " evt_1", "evt_1 ", "evt_1\n", "evt_10", "evt_", "evt",
 			"évt_1", "e\u0301vt_1", "evt_1\x00", "evt_1\x00x", "\xff\xfe", "evt_*", "evt_?", "evt_[1]",
 			"evt_%", "evt__", `evt_\`, "evt_'1'", `evt_"1"`, "evt_1;--", "{evt_1}", "a:b:c",
-			strings.Repeat("k", 1000), strings.Repeat("k", 1001), strings.Repeat("é", 600),
+			// The longest keys a store is given (idempotency.BoundKey), and one byte shorter.
+			strings.Repeat("k", idempotency.MaxKeyLen), strings.Repeat("k", idempotency.MaxKeyLen-1),
+			strings.Repeat("é", idempotency.MaxKeyLen/2),
 		}
 		tokens := map[string]bool{}
 		for _, k := range keys {
@@ -398,49 +400,49 @@ var cases = []struct {
 		assert.True(e.t, e.claim("evt_short").LeaseEnds.IsZero(), "Done has no lease")
 	}},
 
-	{"ExtendKeepsTheKey", func(e *env) {
+	{"RenewKeepsTheKey", func(e *env) {
 		tok := e.take("evt_1")
 		first := e.claim("evt_1").LeaseEnds
 		e.advance(lease - tick)
-		require.NoError(e.t, e.extend("evt_1", tok))
-		e.advance(2 * tick) // past the first lease: held only thanks to Extend
+		require.NoError(e.t, e.renew("evt_1", tok))
+		e.advance(2 * tick) // past the first lease: held only thanks to Renew
 		probe := e.claim("evt_1")
 		require.Equal(e.t, idempotency.InFlight, probe.State)
-		assert.WithinDuration(e.t, first.Add(lease-tick), probe.LeaseEnds, tick/10, "the lease runs from the Extend")
-		e.advance(lease - 3*tick) // a tick before the extended lease ends
+		assert.WithinDuration(e.t, first.Add(lease-tick), probe.LeaseEnds, tick/10, "the lease runs from the Renew")
+		e.advance(lease - 3*tick) // a tick before the renewed lease ends
 		e.expect("evt_1", idempotency.InFlight)
-		require.NoError(e.t, e.extend("evt_1", tok), "extended again")
-		require.NoError(e.t, e.complete("evt_1", tok), "the extended token completes")
+		require.NoError(e.t, e.renew("evt_1", tok), "renewed again")
+		require.NoError(e.t, e.complete("evt_1", tok), "the renewed token completes")
 		e.expect("evt_1", idempotency.Done)
 	}},
 
-	{"ExtendedLeaseExpires", func(e *env) {
+	{"RenewedLeaseExpires", func(e *env) {
 		tok := e.take("evt_1")
-		require.NoError(e.t, e.extend("evt_1", tok))
+		require.NoError(e.t, e.renew("evt_1", tok))
 		e.advance(lease + tick)
-		require.ErrorIs(e.t, e.extend("evt_1", tok), idempotency.ErrLeaseLost)
+		require.ErrorIs(e.t, e.renew("evt_1", tok), idempotency.ErrLeaseLost)
 		e.expect("evt_1", idempotency.Claimed)
 	}},
 
-	{"ExtendAfterTheEnd", func(e *env) {
+	{"RenewAfterTheEnd", func(e *env) {
 		e.forEachEnding(func(e *env, x ending) {
 			key := "evt_" + x.name
 			tok := e.take(key)
 			require.NoError(e.t, x.end(e, key, tok))
-			require.ErrorIs(e.t, e.extend(key, tok), idempotency.ErrLeaseLost)
+			require.ErrorIs(e.t, e.renew(key, tok), idempotency.ErrLeaseLost)
 			e.expect(key, x.after)
 		})
 	}},
 
-	{"ExtendStaleToken", func(e *env) {
+	{"RenewStaleToken", func(e *env) {
 		stale := e.take("evt_1")
 		e.advance(lease + tick)
 		fresh := e.take("evt_1")
-		require.ErrorIs(e.t, e.extend("evt_1", stale), idempotency.ErrLeaseLost)
-		require.ErrorIs(e.t, e.extend("evt_never", stale), idempotency.ErrLeaseLost, "a key the token never held")
+		require.ErrorIs(e.t, e.renew("evt_1", stale), idempotency.ErrLeaseLost)
+		require.ErrorIs(e.t, e.renew("evt_never", stale), idempotency.ErrLeaseLost, "a key the token never held")
 		e.advance(lease - tick)
 		e.expect("evt_1", idempotency.InFlight)
-		require.NoError(e.t, e.complete("evt_1", fresh), "the stale Extend changed nothing")
+		require.NoError(e.t, e.complete("evt_1", fresh), "the stale Renew changed nothing")
 	}},
 
 	{"TokensUnique", func(e *env) {
@@ -463,7 +465,7 @@ var cases = []struct {
 		require.ErrorIs(e.t, err, idempotency.ErrConfig)
 		require.ErrorIs(e.t, e.complete("", tok), idempotency.ErrConfig)
 		require.ErrorIs(e.t, e.release("", tok), idempotency.ErrConfig)
-		require.ErrorIs(e.t, e.extend("", tok), idempotency.ErrConfig)
+		require.ErrorIs(e.t, e.renew("", tok), idempotency.ErrConfig)
 		e.expect("evt_1", idempotency.InFlight)
 	}},
 
@@ -479,9 +481,9 @@ var cases = []struct {
 			{"NegativeRetention", func() error { return e.s.Complete(e.ctx, "evt_1", tok, -retention) }},
 			{"EmptyTokenComplete", func() error { return e.complete("evt_1", "") }},
 			{"EmptyTokenRelease", func() error { return e.release("evt_1", "") }},
-			{"EmptyTokenExtend", func() error { return e.extend("evt_1", "") }},
-			{"ZeroExtend", func() error { return e.s.Extend(e.ctx, "evt_1", tok, 0) }},
-			{"NegativeExtend", func() error { return e.s.Extend(e.ctx, "evt_1", tok, -lease) }},
+			{"EmptyTokenRenew", func() error { return e.renew("evt_1", "") }},
+			{"ZeroRenew", func() error { return e.s.Renew(e.ctx, "evt_1", tok, 0) }},
+			{"NegativeRenew", func() error { return e.s.Renew(e.ctx, "evt_1", tok, -lease) }},
 		} {
 			e.t.Run(c.name, func(t *testing.T) {
 				require.ErrorIs(t, c.call(), idempotency.ErrConfig)
@@ -515,7 +517,7 @@ var cases = []struct {
 				require.ErrorIs(t, err, c.want)
 				require.ErrorIs(t, e.s.Complete(c.ctx, held, tok, retention), c.want)
 				require.ErrorIs(t, e.s.Release(c.ctx, held, tok), c.want)
-				require.ErrorIs(t, e.s.Extend(c.ctx, held, tok, lease), c.want)
+				require.ErrorIs(t, e.s.Renew(c.ctx, held, tok, lease), c.want)
 
 				// Nothing happened: the fresh key is free, the held one still held by tok.
 				e.expect(fresh, idempotency.Claimed)

@@ -15,6 +15,11 @@ import (
 	"sync"
 )
 
+// DefaultLimit is the body cap of the middleware that read bodies (verify's and events') when
+// none is configured: 8 MiB, large enough for inspections with hundreds of checklist fields,
+// comments and media links. It is exported once, as verify.DefaultMaxBodyBytes.
+const DefaultLimit = 8 << 20
+
 // firstChunk bounds the first allocation for a body whose declared length is larger: a sender
 // that declares megabytes and sends a few bytes makes the server hold this much, not what it
 // declared.

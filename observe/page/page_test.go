@@ -206,7 +206,7 @@ func TestListShowsEachDelivery(t *testing.T) {
 		{"4", "422", "validate", "TRIGGER_EVENT_INSPECTION_STARTED", "", "required field missing: data.audit.audit_id"},
 		{"3", "401", "verify", "—", "", "unauthenticated: signature or credentials do not match"},
 		// A duplicate: decoded, then answered by the claim without the handler.
-		{"2", "200", "complete", "TRIGGER_EVENT_INSPECTION_COMPLETED", "duplicate", "already handled: the handler was not called"},
+		{"2", "200", "complete", "TRIGGER_EVENT_INSPECTION_COMPLETED", "duplicate", "already received: the handler was not called"},
 		{"1", "200", "complete", "TRIGGER_EVENT_INSPECTION_COMPLETED", "", ""},
 	}
 	for i, w := range want {
@@ -409,7 +409,7 @@ func TestBodiesKept(t *testing.T) {
 		not  []string
 	}{
 		{"1", []string{`bytes; the last`, `more bytes not kept]`, `<pre class="body" id="body">{`}, nil},
-		{"2", []string{`id="body"`, "already handled: the handler was not called", "TRIGGER_EVENT_INSPECTION_COMPLETED"}, nil},
+		{"2", []string{`id="body"`, "already received: the handler was not called", "TRIGGER_EVENT_INSPECTION_COMPLETED"}, nil},
 		{"3", []string{"not kept: the request was refused before it was authenticated", "unauthenticated: signature or credentials do not match"}, []string{`id="body"`, forgedMark}},
 		{"4", []string{`id="body"`, "required field missing"}, nil},
 		{"5", []string{"not kept: the body did not decode", "body is not valid JSON"}, []string{`id="body"`}},

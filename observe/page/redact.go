@@ -190,7 +190,7 @@ func reason(o receiver.Outcome) string {
 	case o.Duplicate && o.Stage == receiver.StageEnqueue:
 		return "already received: the inbox holds this event"
 	case o.Duplicate:
-		return "already handled: the handler was not called"
+		return "already received: the handler was not called"
 	case o.Status == http.StatusMethodNotAllowed:
 		return "not a POST request"
 	case o.Status == http.StatusUnsupportedMediaType:

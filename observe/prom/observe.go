@@ -160,8 +160,8 @@ func handlerResult(o receiver.Outcome) string {
 
 // schemes are the label values of verify.Scheme.
 var schemes = map[string]bool{
-	"": true, "hmac": true, "standard_webhooks": true, "basic": true, "bearer": true, "api_key": true,
-	"jwt": true, "url_token": true, "ip_allowlist": true, "all": true, "any": true, "other": true,
+	"": true, "hmac": true, "standard-webhooks": true, "basic": true, "bearer": true, "api-key": true,
+	"jwt": true, "url-token": true, "ip-allowlist": true, "all": true, "any": true, "other": true,
 }
 
 // boundScheme is the scheme label value of s: a name verify.Scheme gives, else "other".

@@ -122,7 +122,7 @@ func New(reg prometheus.Registerer, opts ...Option) (*Metrics, error) {
 		"Webhook requests answered, by provider, event type, the stage where handling ended and the status code sent.",
 		"provider", "event_type", "stage", "status")
 	m.duplicates = counter("duplicates_total",
-		"Deliveries of an event already handled (or, with an inbox, already stored), acknowledged without running a handler.",
+		"Deliveries of an event already received (handled, or with an inbox stored), acknowledged without running a handler.",
 		"provider", "event_type")
 	m.deliveryTime = histogram("delivery_duration_seconds",
 		"Time from receiving a webhook request to answering it, by status class.",

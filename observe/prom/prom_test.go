@@ -73,7 +73,7 @@ func sum(t *testing.T, g prometheus.Gatherer, name string, match ...string) floa
 // The families Observe and OnError feed, and their help texts as exposed.
 var helps = map[string]string{
 	"inspecthook_deliveries_total":          "Webhook requests answered, by provider, event type, the stage where handling ended and the status code sent.",
-	"inspecthook_duplicates_total":          "Deliveries of an event already handled (or, with an inbox, already stored), acknowledged without running a handler.",
+	"inspecthook_duplicates_total":          "Deliveries of an event already received (handled, or with an inbox stored), acknowledged without running a handler.",
 	"inspecthook_rejections_total":          "Webhook requests answered with another status than 200, by reason; scheme is the authentication scheme for reason unauthenticated.",
 	"inspecthook_unauthenticated_total":     "Webhook requests refused with 401, by authentication scheme and cause.",
 	"inspecthook_delivery_duration_seconds": "Time from receiving a webhook request to answering it, by status class.",
@@ -498,8 +498,8 @@ type flakyStore struct {
 	idempotency.Store
 	mu                                sync.Mutex
 	claimErr, completeErr, releaseErr error
-	extendErr                         error // returned by the first Extend only
-	extended                          chan struct{}
+	renewErr                          error // returned by the first Renew only
+	renewed                           chan struct{}
 }
 
 // set changes the store's errors under its lock.
@@ -513,7 +513,7 @@ func newFlakyStore(t *testing.T) *flakyStore {
 	mem, err := idempotency.NewMemory(idempotency.MemoryConfig{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mem.Close() })
-	return &flakyStore{Store: mem, extended: make(chan struct{}, 1)}
+	return &flakyStore{Store: mem, renewed: make(chan struct{}, 1)}
 }
 
 func (s *flakyStore) Claim(ctx context.Context, key string, lease time.Duration) (idempotency.Claim, error) {
@@ -526,19 +526,19 @@ func (s *flakyStore) Claim(ctx context.Context, key string, lease time.Duration)
 	return s.Store.Claim(ctx, key, lease)
 }
 
-func (s *flakyStore) Extend(ctx context.Context, key, token string, lease time.Duration) error {
+func (s *flakyStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
 	s.mu.Lock()
-	err := s.extendErr
-	s.extendErr = nil
+	err := s.renewErr
+	s.renewErr = nil
 	s.mu.Unlock()
 	if err != nil {
 		select {
-		case s.extended <- struct{}{}:
+		case s.renewed <- struct{}{}:
 		default:
 		}
 		return err
 	}
-	return s.Store.Extend(ctx, key, token, lease)
+	return s.Store.Renew(ctx, key, token, lease)
 }
 
 func (s *flakyStore) Complete(ctx context.Context, key, token string, retention time.Duration) error {
@@ -671,10 +671,10 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 				cfg.Lease = 30 * time.Millisecond // renewed every 10 ms
 			},
 			run: func(e *env) {
-				e.store.set(func(s *flakyStore) { s.extendErr = errors.New("redis: i/o timeout") })
+				e.store.set(func(s *flakyStore) { s.renewErr = errors.New("redis: i/o timeout") })
 				e.fail.Store(func(context.Context) error {
 					select { // the handler returns once a renewal has failed
-					case <-e.store.extended:
+					case <-e.store.renewed:
 						return nil
 					case <-time.After(10 * time.Second):
 						return errors.New("no renewal within 10 s")
@@ -882,7 +882,7 @@ func TestSafetyCultureReplayAll(t *testing.T) {
 			label = r.Fixture.Event
 		}
 		accepted[label]++
-		if strings.Contains(r.Body, "already processed") {
+		if strings.Contains(r.Body, "already received") {
 			dups++
 		} else {
 			fresh++

@@ -523,7 +523,7 @@ func TestURLTokenNeverRecorded(t *testing.T) {
 				}
 			}
 			a := attrs(spans[0])
-			require.Equal(t, "url_token", a[tracing.KeyScheme].AsString())
+			require.Equal(t, "url-token", a[tracing.KeyScheme].AsString())
 			require.Equal(t, tt.wantRoute, a["http.route"].AsString())
 			if tt.wantPath == "" {
 				require.NotContains(t, a, attribute.Key("url.path"))
