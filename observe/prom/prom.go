@@ -15,11 +15,13 @@ import (
 // DefaultNamespace is the prefix of every metric name unless WithNamespace says otherwise.
 const DefaultNamespace = "inspecthook"
 
-// DefaultBuckets are the upper bounds, in seconds, of the duration histograms unless
+// DefaultBuckets returns the upper bounds, in seconds, of the duration histograms unless
 // WithBuckets says otherwise: from 1 ms, for a duplicate or a refusal answered from memory,
 // to 60 s, above the receiver's 50 s handler deadline, so a handler cut off by its deadline is
 // told apart from one that merely took 30 s.
-var DefaultBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
+func DefaultBuckets() []float64 {
+	return []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
+}
 
 // ErrConfig is returned, wrapped, by New for an option that cannot work: a nil registry, a
 // namespace that is not a valid metric name prefix, buckets that are empty or not increasing.
@@ -90,7 +92,7 @@ func init() {
 // its own namespace, or wrap the registry with prometheus.WrapRegistererWith and a constant
 // label.
 func New(reg prometheus.Registerer, opts ...Option) (*Metrics, error) {
-	cfg := config{namespace: DefaultNamespace, buckets: DefaultBuckets}
+	cfg := config{namespace: DefaultNamespace, buckets: DefaultBuckets()}
 	for _, o := range opts {
 		o(&cfg)
 	}
