@@ -1,8 +1,11 @@
 package inspectorio
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -14,7 +17,6 @@ const Name = "inspectorio"
 const VersionSight = "sight"
 
 // Provider returns the Inspectorio decoder. It holds no state and is safe for concurrent use.
-// It is an [events.KeyScanner] too: see the package documentation.
 func Provider() events.Provider { return provider{} }
 
 type provider struct{}
@@ -35,43 +37,65 @@ type sight struct {
 	EventCode string    `json:"eventCode" validate:"required"`
 }
 
-// decoded is what Decode allocates for a delivery, in one piece: the envelope, its list of
-// types, and the delivery read from the body, whose Report is the payload.
-type decoded struct {
-	env   events.Envelope
-	types [2]string
-	d     delivery
+// probe tells a Sight delivery from any other JSON object: each of the members that identify
+// one as sent, the last of a repeated name.
+type probe struct {
+	MessageID jsontext.Value `json:"messageId"`
+	EventCode jsontext.Value `json:"eventCode"`
+	Payload   jsontext.Value `json:"payload"`
+}
+
+// sent reports whether the probe found any of its members with a value other than null.
+func (p *probe) sent() bool {
+	return events.Present(p.MessageID) || events.Present(p.EventCode) || events.Present(p.Payload)
+}
+
+// result is what Decode allocates for a delivery, in one piece: the envelope, its list of
+// types, and the Report decoded from the body, which is the payload.
+type result struct {
+	env    events.Envelope
+	types  [2]string
+	report Report
 }
 
 // Decode reads one Sight delivery. See the package documentation for the format and errors.
 //
-// The body is read once (events.DecodeObject into a delivery, which reads itself member by
-// member): every event of this package carries a Report, which is the whole body, so the
-// payload is decoded as the members go by, before the eventCode that routes it may have been
-// read, and its errors are kept until then. They count only for a routed event, as an unknown
-// event's payload is never read.
+// Every event of this package carries a Report, which is the whole body, so the body is
+// decoded into one first (events.DecodeObject). A delivery that decodes with a messageId is
+// a Sight delivery with no type error anywhere: that one pass is all it takes. Otherwise the
+// body is decoded again, into a probe of the members that tell a Sight delivery and, after a
+// type error, into the fields every delivery carries (sight), whose errors count whatever the
+// eventCode, unlike the Report's, which count only for an eventCode of this package.
 func (provider) Decode(body []byte) (*events.Envelope, error) {
-	out := &decoded{d: delivery{body: body}}
-	d := &out.d
-	if err := events.DecodeObject(body, d); err != nil {
-		return nil, fmt.Errorf("inspectorio: %w", err)
+	out := &result{}
+	r := &out.report
+	reportErr := events.DecodeObject(body, r)
+	if errors.Is(reportErr, events.ErrNotJSON) {
+		return nil, fmt.Errorf("inspectorio: %w", reportErr)
 	}
-	if d.present == 0 {
-		return nil, fmt.Errorf("inspectorio: %w: no messageId, eventCode or payload", events.ErrShape)
+	if reportErr != nil || r.MessageID == "" {
+		var p probe
+		if err := events.DecodeObject(body, &p); err != nil {
+			return nil, fmt.Errorf("inspectorio: %w", err)
+		}
+		if !p.sent() {
+			return nil, fmt.Errorf("inspectorio: %w: no messageId, eventCode or payload", events.ErrShape)
+		}
 	}
-	if err := d.sightErr(); err != nil {
-		return nil, fmt.Errorf("inspectorio: %w", err)
+	if reportErr != nil {
+		var s sight
+		if err := events.DecodeObject(body, &s); err != nil {
+			return nil, fmt.Errorf("inspectorio: %w", err)
+		}
+		r.MessageID, r.EventCode = s.MessageID, s.EventCode
 	}
-	r := &d.report
 	if r.EventCode == "" {
 		return nil, fmt.Errorf("inspectorio: %w: eventCode is missing or empty", events.ErrNoType)
 	}
 	typ := routedCode(r.EventCode)
 	known := registry.Has(typ)
-	if known {
-		if err := d.reportErr(); err != nil {
-			return nil, fmt.Errorf("inspectorio: %s: %w", typ, err)
-		}
+	if known && reportErr != nil {
+		return nil, fmt.Errorf("inspectorio: %s: %w", typ, reportErr)
 	}
 
 	out.types = [2]string{typ, r.EventCode}

@@ -57,16 +57,6 @@
 // holds a key as large as the body. A body without a messageId (which fails validation anyway)
 // gets events.BodyKey(Name, body), the SHA-256 of the raw body.
 //
-// The provider is an [events.KeyScanner]: its ScanKey finds that key by a cheap scan of the
-// body's top-level members ([events.ScanObject]), so a receiver can answer a retry it has
-// already handled without decoding it. It reads the last messageId member (matched regardless
-// of case, as Decode matches it) and checks that an eventCode is there, and gives the key
-// Decode would give. It gives none, leaving the body to Decode, when it cannot be sure: a body
-// that is not one well-formed JSON object, a messageId that is missing, null, empty, of another
-// JSON type than a string or a number, or a string with an escape (Decode reads escapes; the
-// scan does not), or no eventCode. A body whose only fault is its payload (a known event's
-// payload of the wrong type, which Decode rejects) still gets its key.
-//
 // Inspectorio's newer platform is reported to sign with Standard Webhooks (the webhook-id,
 // webhook-timestamp and webhook-signature headers; see verify.NewStandardWebhooks), whose
 // specification recommends the webhook-id header as the idempotency key. Decode sees only the
@@ -80,11 +70,19 @@
 //
 // # Decoding
 //
-// Decode reads a body in one pass (JSON v2, through [events.DecodeObject]), member by member,
-// by the rules of encoding/json: names match regardless of case, the last of a repeated name
-// wins, a repeated payload merges, null leaves a string as it was. The payload of both events is
-// the body itself, a [Report], so it is read as the members go by and its errors count only
-// once eventCode has routed the delivery to a known event.
+// Decoding is declarative: this package declares its structs ([Report], [Resource]) with their
+// JSON names, its events in a table ([events.Register]), and how the idempotency key is formed;
+// the body is decoded by JSON v2 struct decoding (github.com/go-json-experiment/json, through
+// [events.DecodeObject]), by the rules of encoding/json: names match regardless of case, the
+// last of a repeated name wins, a repeated payload merges, null leaves a string as it was (and
+// empties an id). The payload of both events is the body itself, a [Report], so a delivery is
+// decoded into one Report first; when that leaves it with a messageId and no error, that one
+// pass is the whole decode. Otherwise the body is decoded again, to tell a Sight delivery
+// from any other JSON object and, after a type error, into the fields every delivery carries:
+// the errors of messageId and eventCode count for every delivery, those of the rest of the
+// Report only once eventCode has routed it to a known event. Where several fields have the
+// wrong JSON type, an error of messageId or eventCode is reported before one of the rest of the
+// Report, and among those of either kind, the first in the body.
 //
 //	env, err := inspectorio.Provider().Decode(body)
 //	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid

@@ -1,10 +1,7 @@
 package safetyculture
 
 import (
-	"bytes"
 	"encoding/json"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -57,41 +54,10 @@ type Action struct {
 	// when nothing; kept raw.
 	Reference json.RawMessage `json:"reference"`
 
-	// Raw is the data object exactly as sent; nil when the body has no data.
+	// Raw is the data object exactly as sent; nil when the body has no data. Decode
+	// fills it; decoding the payload type by itself (encoding/json, events.Unmarshal) leaves it
+	// nil.
 	Raw json.RawMessage `json:"-"`
-}
-
-// UnmarshalJSON decodes the data object and keeps a copy of it in Raw.
-func (a *Action) UnmarshalJSON(b []byte) error {
-	if !events.Present(b) {
-		return nil
-	}
-	type plain Action
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	*a = Action(p)
-	a.Raw = bytes.Clone(b)
-	return nil
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for JSON v2 (github.com/go-json-experiment/json), as
-// events.Unmarshal and Decode's two-pass fallback decode: it reads the data object from dec
-// once, decodes it with dec's options and keeps a copy of it in Raw. null leaves the data as it
-// was. A field of the wrong JSON type is reported with its path from the top of what dec reads.
-func (a *Action) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	raw, err := dec.ReadValue()
-	if err != nil || raw.Kind() == 'n' {
-		return err
-	}
-	var p plainAction
-	if err := unmarshalValue(dec, raw, &p); err != nil {
-		return err
-	}
-	*a = Action(p)
-	a.Raw = bytes.Clone(raw)
-	return nil
 }
 
 // ActionStatus is an action's status.

@@ -92,27 +92,36 @@
 // second. When the subject and media_id are both missing, or date_triggered is, the key is
 // events.BodyKey(Name, body): a retry resends the same bytes.
 //
-// The provider is an events.KeyScanner: its ScanKey finds the key of a body without decoding
-// it, so that a receiver can answer a retry it has already handled before paying for Decode. It
-// scans the top-level members (events.ScanObject, which checks the body is well-formed JSON) and
-// reads only version, workflow_id, webhook_id, event, resource and data, and in them the members
-// the key and the format come from, matching names case-insensitively as Decode does. It
-// returns false, and the caller decodes, whenever it cannot tell for certain: one of those
-// members or the members it reads in them is repeated, a string it needs has an escape, a value
-// has a JSON type the head does not take, the body names no event type, or the key would be the
-// body's hash. A key it returns is always the one Decode gives, when Decode returns an
-// envelope; ScanKey does not check the rest of the body, so Decode may still reject it.
+// # Decoding
 //
-// # Decoding in one pass
+// The package declares its structs, its event table (an events.Registry, each event added by
+// events.Register with its payload type) and how the key is formed; JSON v2
+// (github.com/go-json-experiment/json, with the options events.DecodeObject documents) reads a
+// body into the structs, and the lenient types (events.ID, events.Time, events.Value) read
+// themselves. There is no decoder of the package's own.
 //
-// Decode reads a body once (JSON v2, github.com/go-json-experiment/json, with the options
-// events.DecodeObject documents): each top-level member into its part of the envelope and of
-// the payload, and the data member, when the event object came before it, straight into the
-// payload type's data, keeping its bytes for Data.Raw. It gives what encoding/json gave when
-// Decode read the body twice, once for the format, the types and the key and once for the
-// payload, and on the few bodies one pass cannot read exactly so (a repeated event or data
-// member, which the two merged differently; a value of a JSON type its field cannot hold,
-// whose error depends on which of the two read it) it reads them in those two passes. The
-// payload types' UnmarshalJSON methods are unchanged for encoding/json; their UnmarshalJSONFrom
-// methods read them with JSON v2.
+// Decode reads a body once, with events.DecodeObject, into one struct that declares the members
+// of both formats: version, event and resource in the payload's own types (Event, Resource), and
+// three members kept raw, for what only the event type can tell: data, whose shape depends on
+// it, and workflow_id and webhook_id, of which routing only asks whether they were sent and only
+// a routed event's payload needs them to be ids. With the event type known, the payload type
+// the registry names is filled: the common members, then the data member's bytes decoded into
+// its data (a second read of those bytes, which Data.Raw keeps). For an event it does not
+// route, only the members the format and the key come from are read from the data, leniently:
+// data of any shape is not an error there.
+//
+// A body whose event or resource holds a value the payload types cannot (a triggered_by that is a
+// string) is read again, into a struct of what routing reads (the event's time and types, the
+// resource's id): for an event this package routes that value is an error, for another it is not.
+// An error in a routed event's payload names the first field at fault in the body's order, as
+// decoding the whole body as the payload type (Registry.Decode) finds it.
+//
+// Each member is read once, so a member the body repeats counts as JSON v2 reads it: the last
+// occurrence wins, objects read into the payload's types (event, resource, and the members of
+// data) merge as encoding/json merges them, and a member kept raw (data, workflow_id,
+// webhook_id) is its last occurrence, null included. The routing, the key, the validation and
+// the payload all see that one reading.
+//
+// Validation hands events.Validate only the types that declare rules, Audit and Media; Audit's
+// other fields are tagged validate:"-", so that it does not visit them.
 package safetyculture

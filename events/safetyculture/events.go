@@ -7,9 +7,9 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 )
 
-// registry is the routing table: one row per event below, each declared with register, which
-// also gives Decode the payload's constructor (payloads). Trigger events it does not list
-// (attendance, training, the ones added after this package) decode with a nil payload.
+// registry is the routing table: one row per event below, each declared with events.Register and
+// its payload type, which Decode makes for the event type it routes on. Trigger events it does
+// not list (attendance, training, the ones added after this package) decode with a nil payload.
 var registry = events.NewRegistry(Name)
 
 // MaxEventTypes bounds how many event types of one delivery Decode considers: the first
@@ -24,19 +24,19 @@ const MaxEventTypes = 64
 // in the package documentation); the newer format sends these names themselves.
 var (
 	// InspectionStarted is TRIGGER_EVENT_INSPECTION_STARTED: an inspection was started.
-	InspectionStarted = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_STARTED")
+	InspectionStarted = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_STARTED")
 
 	// InspectionUpdated is TRIGGER_EVENT_INSPECTION_UPDATED: an inspection was updated.
-	InspectionUpdated = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_UPDATED")
+	InspectionUpdated = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_UPDATED")
 
 	// InspectionCompleted is TRIGGER_EVENT_INSPECTION_COMPLETED: an inspection was completed.
-	InspectionCompleted = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_COMPLETED")
+	InspectionCompleted = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_COMPLETED")
 
 	// InspectionArchived is TRIGGER_EVENT_INSPECTION_ARCHIVED: an inspection was archived.
-	InspectionArchived = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_ARCHIVED")
+	InspectionArchived = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ARCHIVED")
 
 	// InspectionUnarchived is TRIGGER_EVENT_INSPECTION_UNARCHIVED: an inspection was unarchived.
-	InspectionUnarchived = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_UNARCHIVED")
+	InspectionUnarchived = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_UNARCHIVED")
 )
 
 // Inspection events of SafetyCulture's trigger event list that only the newer format sends. They
@@ -46,116 +46,116 @@ var (
 var (
 	// InspectionHasStarted is TRIGGER_EVENT_INSPECTION_HAS_STARTED: an inspection was started.
 	// It is the newer format's twin of InspectionStarted.
-	InspectionHasStarted = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_HAS_STARTED")
+	InspectionHasStarted = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_HAS_STARTED")
 
 	// InspectionCompletedStatus is TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS: an inspection's
 	// completion was set or unset.
-	InspectionCompletedStatus = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS")
+	InspectionCompletedStatus = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS")
 
 	// InspectionArchivedStatus is TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS: an inspection was
 	// archived or unarchived.
-	InspectionArchivedStatus = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS")
+	InspectionArchivedStatus = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS")
 
 	// InspectionDeletedStatus is TRIGGER_EVENT_INSPECTION_DELETED_STATUS: an inspection was
 	// deleted or restored.
-	InspectionDeletedStatus = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_DELETED_STATUS")
+	InspectionDeletedStatus = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_DELETED_STATUS")
 
 	// InspectionItemUpdated is TRIGGER_EVENT_INSPECTION_ITEM_UPDATED: an item (a question, a
 	// site, a signature...) of an inspection was answered or changed. The delivery also lists the
 	// item's kind, such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE": test it with Envelope.Is.
-	InspectionItemUpdated = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_ITEM_UPDATED")
+	InspectionItemUpdated = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED")
 
 	// InspectionOwner is TRIGGER_EVENT_INSPECTION_OWNER: an inspection's owner changed.
-	InspectionOwner = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_OWNER")
+	InspectionOwner = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_OWNER")
 
 	// InspectionAccess is TRIGGER_EVENT_INSPECTION_ACCESS: who may access an inspection changed.
-	InspectionAccess = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_ACCESS")
+	InspectionAccess = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ACCESS")
 
 	// InspectionLocation is TRIGGER_EVENT_INSPECTION_LOCATION: an inspection's location changed.
-	InspectionLocation = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_LOCATION")
+	InspectionLocation = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_LOCATION")
 
 	// InspectionDuration is TRIGGER_EVENT_INSPECTION_DURATION: an inspection's duration changed.
-	InspectionDuration = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_DURATION")
+	InspectionDuration = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_DURATION")
 
 	// InspectionCloned is TRIGGER_EVENT_INSPECTION_CLONED: an inspection was made as a copy of
 	// another.
-	InspectionCloned = register[InspectionEvent]("TRIGGER_EVENT_INSPECTION_CLONED")
+	InspectionCloned = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_CLONED")
 )
 
 // Action events. SafetyCulture's API calls actions tasks: their resource type is expected to be
 // "TASK", as in the media sample, though the webhook reference shows no action delivery.
 var (
 	// ActionCreated is TRIGGER_EVENT_ACTION_CREATED: an action was created.
-	ActionCreated = register[ActionEvent]("TRIGGER_EVENT_ACTION_CREATED")
+	ActionCreated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_CREATED")
 
 	// ActionTitleUpdated is TRIGGER_EVENT_ACTION_TITLE_UPDATED: an action's title changed.
-	ActionTitleUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_TITLE_UPDATED")
+	ActionTitleUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_TITLE_UPDATED")
 
 	// ActionDescriptionUpdated is TRIGGER_EVENT_ACTION_DESCRIPTION_UPDATED: an action's
 	// description changed.
-	ActionDescriptionUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_DESCRIPTION_UPDATED")
+	ActionDescriptionUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_DESCRIPTION_UPDATED")
 
 	// ActionDateDueUpdated is TRIGGER_EVENT_ACTION_DATE_DUE_UPDATED: an action's due date changed.
-	ActionDateDueUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_DATE_DUE_UPDATED")
+	ActionDateDueUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_DATE_DUE_UPDATED")
 
 	// ActionStatusUpdated is TRIGGER_EVENT_ACTION_STATUS_UPDATED: an action's status changed.
-	ActionStatusUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_STATUS_UPDATED")
+	ActionStatusUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_STATUS_UPDATED")
 
 	// ActionPriorityUpdated is TRIGGER_EVENT_ACTION_PRIORITY_UPDATED: an action's priority changed.
-	ActionPriorityUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_PRIORITY_UPDATED")
+	ActionPriorityUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_PRIORITY_UPDATED")
 
 	// ActionCollaboratorsUpdated is TRIGGER_EVENT_ACTION_COLLABORATORS_UPDATED: an action's
 	// assignees or other collaborators changed.
-	ActionCollaboratorsUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_COLLABORATORS_UPDATED")
+	ActionCollaboratorsUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_COLLABORATORS_UPDATED")
 
 	// ActionSiteUpdated is TRIGGER_EVENT_ACTION_SITE_UPDATED: an action's site changed.
-	ActionSiteUpdated = register[ActionEvent]("TRIGGER_EVENT_ACTION_SITE_UPDATED")
+	ActionSiteUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_SITE_UPDATED")
 
 	// ActionDeleted is TRIGGER_EVENT_ACTION_DELETED: an action was deleted.
-	ActionDeleted = register[ActionEvent]("TRIGGER_EVENT_ACTION_DELETED")
+	ActionDeleted = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_DELETED")
 )
 
 // Incident events (SafetyCulture calls incidents "issues" in its app).
 var (
 	// IncidentCreated is TRIGGER_EVENT_INCIDENT_CREATED: an issue was created.
-	IncidentCreated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_CREATED")
+	IncidentCreated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_CREATED")
 
 	// IncidentTitleUpdated is TRIGGER_EVENT_INCIDENT_TITLE_UPDATED: an issue's title changed.
-	IncidentTitleUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_TITLE_UPDATED")
+	IncidentTitleUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_TITLE_UPDATED")
 
 	// IncidentDescriptionUpdated is TRIGGER_EVENT_INCIDENT_DESCRIPTION_UPDATED: an issue's
 	// description changed.
-	IncidentDescriptionUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_DESCRIPTION_UPDATED")
+	IncidentDescriptionUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_DESCRIPTION_UPDATED")
 
 	// IncidentDateDueUpdated is TRIGGER_EVENT_INCIDENT_DATE_DUE_UPDATED: an issue's due date
 	// changed.
-	IncidentDateDueUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_DATE_DUE_UPDATED")
+	IncidentDateDueUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_DATE_DUE_UPDATED")
 
 	// IncidentStatusUpdated is TRIGGER_EVENT_INCIDENT_STATUS_UPDATED: an issue's status changed.
-	IncidentStatusUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_STATUS_UPDATED")
+	IncidentStatusUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_STATUS_UPDATED")
 
 	// IncidentPriorityUpdated is TRIGGER_EVENT_INCIDENT_PRIORITY_UPDATED: an issue's priority
 	// changed.
-	IncidentPriorityUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_PRIORITY_UPDATED")
+	IncidentPriorityUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_PRIORITY_UPDATED")
 
 	// IncidentCollaboratorsUpdated is TRIGGER_EVENT_INCIDENT_COLLABORATORS_UPDATED: an issue's
 	// assignee changed.
-	IncidentCollaboratorsUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_COLLABORATORS_UPDATED")
+	IncidentCollaboratorsUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_COLLABORATORS_UPDATED")
 
 	// IncidentCategoryUpdated is TRIGGER_EVENT_INCIDENT_CATEGORY_UPDATED: an issue's category
 	// changed.
-	IncidentCategoryUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_CATEGORY_UPDATED")
+	IncidentCategoryUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_CATEGORY_UPDATED")
 
 	// IncidentSiteUpdated is TRIGGER_EVENT_INCIDENT_SITE_UPDATED: an issue's site changed.
-	IncidentSiteUpdated = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_SITE_UPDATED")
+	IncidentSiteUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_SITE_UPDATED")
 
 	// IncidentDeleted is TRIGGER_EVENT_INCIDENT_DELETED: an issue was deleted.
-	IncidentDeleted = register[IncidentEvent]("TRIGGER_EVENT_INCIDENT_DELETED")
+	IncidentDeleted = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_DELETED")
 )
 
 // MediaUploaded is TRIGGER_EVENT_MEDIA_UPLOADED: a whole image file was uploaded. SafetyCulture
 // sends it for images only, not for videos or PDF files.
-var MediaUploaded = register[MediaEvent]("TRIGGER_EVENT_MEDIA_UPLOADED")
+var MediaUploaded = events.Register[MediaEvent](registry, "TRIGGER_EVENT_MEDIA_UPLOADED")
 
 // Categories SafetyCulture lists beside the specific event, never routed on: a delivery of
 // TRIGGER_EVENT_INSPECTION_HAS_STARTED lists CategoryInspection, CategoryInspectionMetadata and

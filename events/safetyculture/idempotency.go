@@ -7,40 +7,26 @@ import (
 	"github.com/inspecthook/inspecthook/events"
 )
 
-// idempotencyKey derives the key of a delivery; the rule is documented in doc.go. SafetyCulture
-// sends no per-event id (webhook_id names the subscription), and its retries resend the same
-// event with the same date_triggered. h.Event is not nil.
-func (h *head) idempotencyKey(version string, types []string, body []byte) string {
-	subject, mediaID, modifyTime := h.keyFields(version)
-	key, ok := derivedKey(version, subject, mediaID, types, h.Event.DateTriggered.Raw, modifyTime)
-	if !ok {
-		return events.BodyKey(Name, body)
+// idempotencyKey returns the key of a delivery of format version, with the normalised event
+// types and the dataKey of its data; the rule is documented in doc.go. SafetyCulture sends no
+// per-event id (webhook_id names the subscription), and its retries resend the same event with
+// the same date_triggered. d.Event is not nil.
+func (d *delivery) idempotencyKey(version string, types []string, key dataKey, body []byte) string {
+	// The subject is resource.id in the newer format, data.audit.audit_id in the legacy one or
+	// when there is no resource id.
+	var subject, mediaID, modifyTime string
+	if d.Resource != nil {
+		subject = string(d.Resource.ID)
 	}
-	return key
-}
-
-// keyFields returns the fields of the key the head gives: the subject (resource.id in the newer
-// format, data.audit.audit_id in the legacy one or when there is no resource id), the media id
-// and the modify time.
-func (h *head) keyFields(version string) (subject, mediaID, modifyTime string) {
-	if h.Resource != nil {
-		subject = string(h.Resource.ID)
-	}
-	if h.Data != nil {
+	if key.hasData {
 		if version == VersionLegacy || subject == "" {
-			subject = string(h.Data.AuditID)
+			subject = key.auditID
 		}
-		mediaID = string(h.Data.MediaID)
-		modifyTime = h.Data.ModifyTime
+		mediaID, modifyTime = key.mediaID, key.modifyTime
 	}
-	return subject, mediaID, modifyTime
-}
-
-// derivedKey returns the key derived from the fields, or false when they cannot identify the
-// event (no subject nor media id, or no time) and the body's hash must.
-func derivedKey(version, subject, mediaID string, types []string, triggered, modifyTime string) (string, bool) {
+	triggered := d.Event.DateTriggered.Raw
 	if (subject == "" && mediaID == "") || triggered == "" {
-		return "", false
+		return events.BodyKey(Name, body) // nothing identifies the event but its bytes
 	}
 	joined := types[0]
 	if len(types) > 1 {
@@ -48,5 +34,5 @@ func derivedKey(version, subject, mediaID string, types []string, triggered, mod
 		slices.Sort(sorted)
 		joined = strings.Join(sorted, ",")
 	}
-	return events.DerivedKey(Name, version, subject, mediaID, joined, triggered, modifyTime), true
+	return events.DerivedKey(Name, version, subject, mediaID, joined, triggered, modifyTime)
 }

@@ -1,10 +1,7 @@
 package safetyculture
 
 import (
-	"bytes"
 	"encoding/json"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -56,73 +53,45 @@ type InspectionData struct {
 	// another field instead ("inspection_site_set" for a site item): read Raw for those.
 	Change json.RawMessage `json:"event"`
 
-	// Raw is the data object exactly as sent, in both formats; nil when the body has no data.
+	// Raw is the data object exactly as sent, in both formats; nil when the body has no data. Decode
+	// fills it; decoding the payload type by itself (encoding/json, events.Unmarshal) leaves it
+	// nil.
 	Raw json.RawMessage `json:"-"`
-}
-
-// UnmarshalJSON decodes the data object and keeps a copy of it in Raw.
-func (d *InspectionData) UnmarshalJSON(b []byte) error {
-	if !events.Present(b) {
-		return nil
-	}
-	type plain InspectionData
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	*d = InspectionData(p)
-	d.Raw = bytes.Clone(b)
-	return nil
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for JSON v2 (github.com/go-json-experiment/json), as
-// events.Unmarshal and Decode's two-pass fallback decode: it reads the data object from dec
-// once, decodes it with dec's options and keeps a copy of it in Raw. null leaves the data as it
-// was. A field of the wrong JSON type is reported with its path from the top of what dec reads.
-func (d *InspectionData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	raw, err := dec.ReadValue()
-	if err != nil || raw.Kind() == 'n' {
-		return err
-	}
-	var p plainInspectionData
-	if err := unmarshalValue(dec, raw, &p); err != nil {
-		return err
-	}
-	*d = InspectionData(p)
-	d.Raw = bytes.Clone(raw)
-	return nil
 }
 
 // Audit is an inspection as the legacy format sends it: a subset of the inspection and its
 // template.
+//
+// Its one rule is its id (validate:"required"); its other fields are tagged validate:"-", for
+// validation to check the id without visiting the whole inspection.
 type Audit struct {
 	// AuditID is the inspection's id, such as "audit_7e9ee886325a4fb096989c3e2896e876".
 	AuditID events.ID `json:"audit_id" validate:"required"`
 
 	// TemplateID is the id of the template the inspection was started from.
-	TemplateID events.ID `json:"template_id"`
+	TemplateID events.ID `json:"template_id" validate:"-"`
 
 	// Archived reports whether the inspection is archived.
-	Archived bool `json:"archived"`
+	Archived bool `json:"archived" validate:"-"`
 
 	// CreatedAt is when the inspection was first synced to or created on SafetyCulture,
 	// ModifiedAt when it was last synced or modified.
-	CreatedAt  events.Time `json:"created_at"`
-	ModifiedAt events.Time `json:"modified_at"`
+	CreatedAt  events.Time `json:"created_at" validate:"-"`
+	ModifiedAt events.Time `json:"modified_at" validate:"-"`
 
 	// AuditData is general information about the inspection: scores, dates, authorship.
-	AuditData AuditData `json:"audit_data"`
+	AuditData AuditData `json:"audit_data" validate:"-"`
 
 	// TemplateData is information about the template.
-	TemplateData TemplateData `json:"template_data"`
+	TemplateData TemplateData `json:"template_data" validate:"-"`
 
 	// HeaderItems are the items of the inspection's title page; a section lists its items' ids
 	// in Children, and each item names its section in ParentID.
-	HeaderItems []Item `json:"header_items"`
+	HeaderItems []Item `json:"header_items" validate:"-"`
 
 	// Items are the items after the title page. SafetyCulture's API sends them; the webhook
 	// reference's sample does not, so they may be missing.
-	Items []Item `json:"items"`
+	Items []Item `json:"items" validate:"-"`
 }
 
 // AuditData is the general information of a legacy inspection.

@@ -2,9 +2,6 @@ package vehreports
 
 import (
 	"encoding/json"
-	"reflect"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -46,56 +43,5 @@ type Agreement struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (a *Agreement) UnmarshalJSON(b []byte) error {
-	type plain Agreement
-	data, err := decodeObject(b, (*plain)(a), reflect.TypeFor[Agreement]())
-	a.Data = data
-	return err
-}
-
-// agreementNames are Agreement's member names, for names sent in another case.
-var agreementNames = []string{"id", "reference", "status", "vehicle", "customer", "starts_at", "return_due_at",
-	"signed_at", "closed_at", "handover_report_id", "return_report_id", "url"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (a *Agreement) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, a.decode) }
-
-func (a *Agreement) decode(sc *scanner) error {
-	return decodeData(sc, &a.Data, reflect.TypeFor[Agreement](), a.members)
-}
-
-func (a *Agreement) members(sc *scanner) error {
-	return sc.members(agreementNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &a.ID)
-		case "reference":
-			sc.id(name, &a.Reference)
-		case "status":
-			sc.str(name, &a.Status)
-		case "vehicle":
-			ref(sc, name, &a.Vehicle, (*Vehicle).decode)
-		case "customer":
-			ref(sc, name, &a.Customer, (*Customer).decode)
-		case "starts_at":
-			sc.time(&a.StartsAt)
-		case "return_due_at":
-			sc.time(&a.ReturnDueAt)
-		case "signed_at":
-			sc.time(&a.SignedAt)
-		case "closed_at":
-			sc.time(&a.ClosedAt)
-		case "handover_report_id":
-			sc.id(name, &a.HandoverReportID)
-		case "return_report_id":
-			sc.id(name, &a.ReturnReportID)
-		case "url":
-			sc.str(name, &a.URL)
-		default:
-			return false
-		}
-		return true
-	})
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (a *Agreement) keep(data json.RawMessage) { a.Data = data }

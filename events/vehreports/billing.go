@@ -2,10 +2,7 @@ package vehreports
 
 import (
 	"encoding/json"
-	"reflect"
 	"strconv"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -34,13 +31,8 @@ type Credits struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (c *Credits) UnmarshalJSON(b []byte) error {
-	type plain Credits
-	data, err := decodeObject(b, (*plain)(c), reflect.TypeFor[Credits]())
-	c.Data = data
-	return err
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (c *Credits) keep(data json.RawMessage) { c.Data = data }
 
 // Payment is the data of payment.succeeded and payment.failed. The fields are assumed; Data
 // keeps the object as sent.
@@ -82,13 +74,8 @@ type Payment struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (p *Payment) UnmarshalJSON(b []byte) error {
-	type plain Payment
-	data, err := decodeObject(b, (*plain)(p), reflect.TypeFor[Payment]())
-	p.Data = data
-	return err
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (p *Payment) keep(data json.RawMessage) { p.Data = data }
 
 // AmountMinor returns Amount as a whole number of minor units. ok is false when Amount is
 // missing, is not a whole number (a JSON number or a string holding one), such as "299.00", or
@@ -131,124 +118,5 @@ type Subscription struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (s *Subscription) UnmarshalJSON(b []byte) error {
-	type plain Subscription
-	data, err := decodeObject(b, (*plain)(s), reflect.TypeFor[Subscription]())
-	s.Data = data
-	return err
-}
-
-// creditsNames are Credits' member names, for names sent in another case.
-var creditsNames = []string{"balance", "purchased", "threshold", "expiring", "expiring_at", "payment_id"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (c *Credits) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, c.decode) }
-
-func (c *Credits) decode(sc *scanner) error {
-	return decodeData(sc, &c.Data, reflect.TypeFor[Credits](), c.members)
-}
-
-func (c *Credits) members(sc *scanner) error {
-	return sc.members(creditsNames, func(name string) bool {
-		switch name {
-		case "balance":
-			sc.value(&c.Balance)
-		case "purchased":
-			sc.value(&c.Purchased)
-		case "threshold":
-			sc.value(&c.Threshold)
-		case "expiring":
-			sc.value(&c.Expiring)
-		case "expiring_at":
-			sc.time(&c.ExpiringAt)
-		case "payment_id":
-			sc.id(name, &c.PaymentID)
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// paymentNames are Payment's member names, for names sent in another case.
-var paymentNames = []string{"id", "amount", "currency", "status", "description", "credits", "invoice_id",
-	"failure_code", "failure_reason", "created_at", "paid_at", "failed_at"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (p *Payment) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, p.decode) }
-
-func (p *Payment) decode(sc *scanner) error {
-	return decodeData(sc, &p.Data, reflect.TypeFor[Payment](), p.members)
-}
-
-func (p *Payment) members(sc *scanner) error {
-	return sc.members(paymentNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &p.ID)
-		case "amount":
-			sc.value(&p.Amount)
-		case "currency":
-			sc.str(name, &p.Currency)
-		case "status":
-			sc.str(name, &p.Status)
-		case "description":
-			sc.str(name, &p.Description)
-		case "credits":
-			sc.value(&p.Credits)
-		case "invoice_id":
-			sc.id(name, &p.InvoiceID)
-		case "failure_code":
-			sc.str(name, &p.FailureCode)
-		case "failure_reason":
-			sc.str(name, &p.FailureReason)
-		case "created_at":
-			sc.time(&p.CreatedAt)
-		case "paid_at":
-			sc.time(&p.PaidAt)
-		case "failed_at":
-			sc.time(&p.FailedAt)
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// subscriptionNames are Subscription's member names, for names sent in another case.
-var subscriptionNames = []string{"id", "plan", "status", "cancelled_at", "ends_at", "reason", "cancelled_by"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (s *Subscription) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, s.decode) }
-
-func (s *Subscription) decode(sc *scanner) error {
-	return decodeData(sc, &s.Data, reflect.TypeFor[Subscription](), s.members)
-}
-
-func (s *Subscription) members(sc *scanner) error {
-	return sc.members(subscriptionNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &s.ID)
-		case "plan":
-			sc.str(name, &s.Plan)
-		case "status":
-			sc.str(name, &s.Status)
-		case "cancelled_at":
-			sc.time(&s.CancelledAt)
-		case "ends_at":
-			sc.time(&s.EndsAt)
-		case "reason":
-			sc.str(name, &s.Reason)
-		case "cancelled_by":
-			ref(sc, name, &s.CancelledBy, (*User).decode)
-		default:
-			return false
-		}
-		return true
-	})
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (s *Subscription) keep(data json.RawMessage) { s.Data = data }

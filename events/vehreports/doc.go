@@ -69,23 +69,25 @@
 // (which fails validation anyway) gets events.BodyKey(Name, body), the SHA-256 of the raw body,
 // which matches a retry that resends the same bytes.
 //
-// The provider is also an [events.KeyScanner]: its ScanKey finds that key without decoding the
-// body, by a scan of its top-level members that reads only the last "id" (its name matched
-// case-insensitively, as Decode matches it), so that a receiver can answer a retry of an event
-// it has handled at a fraction of the cost of Decode. ScanKey returns false, and the caller
-// decodes, when the body is not one well-formed JSON object (within events.MaxDepth, in valid
-// UTF-8) or its id is missing, null, empty or neither a string nor a number, so that the key
-// would be the body's hash or Decode would reject the body. Whenever it returns a key and
-// Decode returns an envelope, the two keys are the same.
-//
 // # Decoding
 //
-// Decode reads the body in one pass with JSON v2 (github.com/go-json-experiment/json), member
-// by member; the payload is decoded where "data" is, when the event type came before it, and
-// keeps a copy of its bytes as its Data. The results are those of encoding/json, which the
-// package used before: member names match their fields case-insensitively, a repeated name
-// overrides (or merges into) the earlier one, and errors name the same field. The payload
-// structs keep their encoding/json UnmarshalJSON methods beside the JSON v2 ones.
+// Decoding is declarative: this package declares its structs with their JSON names, its
+// events in a table ([events.Register], by event type), and how the idempotency key is formed;
+// the body is decoded by JSON v2 struct decoding (github.com/go-json-experiment/json, through
+// [events.DecodeObject] and the table's [events.Registry.Decode]). The envelope is one struct,
+// whose id, type, event and data members are kept as sent (jsontext.Value) until the event type
+// is known; data is then decoded into that event's payload struct, which keeps those bytes as
+// its Data. The rules are those of encoding/json, which the package used before: member names
+// match their fields case-insensitively, a repeated name overrides (or merges into) the earlier
+// one, null leaves a string as it was. Where a payload has several fields of the wrong JSON
+// type, the error names the first in the body.
+//
+// The one shape struct decoding cannot express is a reference sent as an object or as a bare
+// id: [Vehicle], [Customer], [User] and [Template] have a method for it that looks at the JSON
+// kind and decodes an object into their fields by struct decoding (UnmarshalJSON, which serves
+// encoding/json and JSON v2 alike; User and Template also have UnmarshalJSONFrom, which JSON v2
+// prefers, to decode the object in place). The other payload structs have no method: decoded
+// with encoding/json they read their fields as Decode does, but only Decode fills their Data.
 //
 //	env, err := vehreports.Provider().Decode(body)
 //	if err != nil { ... } // errors.Is(err, events.ErrNotJSON), ErrShape, ErrNoType, ErrInvalid

@@ -2,9 +2,6 @@ package vehreports
 
 import (
 	"encoding/json"
-	"reflect"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -49,13 +46,8 @@ type LicenceCheck struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (l *LicenceCheck) UnmarshalJSON(b []byte) error {
-	type plain LicenceCheck
-	data, err := decodeObject(b, (*plain)(l), reflect.TypeFor[LicenceCheck]())
-	l.Data = data
-	return err
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (l *LicenceCheck) keep(data json.RawMessage) { l.Data = data }
 
 // Endorsement is one offence on a licence.
 type Endorsement struct {
@@ -68,96 +60,4 @@ type Endorsement struct {
 	// OffenceDate is when the offence happened; ExpiresAt when the endorsement stops counting.
 	OffenceDate events.Time `json:"offence_date"`
 	ExpiresAt   events.Time `json:"expires_at"`
-}
-
-// licenceCheckNames are LicenceCheck's member names, for names sent in another case.
-var licenceCheckNames = []string{"id", "customer_id", "agreement_id", "driver_name", "licence_number", "result",
-	"points", "endorsements", "categories", "failure_reason", "checked_at", "checked_by"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (l *LicenceCheck) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, l.decode) }
-
-func (l *LicenceCheck) decode(sc *scanner) error {
-	return decodeData(sc, &l.Data, reflect.TypeFor[LicenceCheck](), l.members)
-}
-
-func (l *LicenceCheck) members(sc *scanner) error {
-	return sc.members(licenceCheckNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &l.ID)
-		case "customer_id":
-			sc.id(name, &l.CustomerID)
-		case "agreement_id":
-			sc.id(name, &l.AgreementID)
-		case "driver_name":
-			sc.str(name, &l.DriverName)
-		case "licence_number":
-			sc.str(name, &l.LicenceNumber)
-		case "result":
-			sc.str(name, &l.Result)
-		case "points":
-			sc.value(&l.Points)
-		case "endorsements":
-			sc.endorsements(name, &l.Endorsements)
-		case "categories":
-			sc.strs(name, &l.Categories)
-		case "failure_reason":
-			sc.str(name, &l.FailureReason)
-		case "checked_at":
-			sc.time(&l.CheckedAt)
-		case "checked_by":
-			ref(sc, name, &l.CheckedBy, (*User).decode)
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// endorsementNames are Endorsement's member names, for names sent in another case.
-var endorsementNames = []string{"code", "points", "offence_date", "expires_at"}
-
-// endorsements reads a []Endorsement field. An Endorsement has no method of its own, so its
-// errors are the plain fields' errors of the object it is in.
-func (sc *scanner) endorsements(name string, dst *[]Endorsement) {
-	switch c := sc.peek(); c {
-	case '[':
-		array(sc, dst, func(e *Endorsement) {
-			switch c := sc.peek(); c {
-			case '{':
-				sc.save(name, e.members(sc))
-			case 'n':
-				sc.skip()
-			default:
-				sc.skip()
-				sc.save(name, typeError(jsonKind(c), endorsementType))
-			}
-		})
-	case 'n':
-		sc.skip()
-		*dst = nil
-	default:
-		sc.skip()
-		sc.save(name, typeError(jsonKind(c), endorsementsType))
-	}
-}
-
-func (e *Endorsement) members(sc *scanner) error {
-	return sc.members(endorsementNames, func(name string) bool {
-		switch name {
-		case "code":
-			sc.str(name, &e.Code)
-		case "points":
-			sc.value(&e.Points)
-		case "offence_date":
-			sc.time(&e.OffenceDate)
-		case "expires_at":
-			sc.time(&e.ExpiresAt)
-		default:
-			return false
-		}
-		return true
-	})
 }

@@ -1,9 +1,11 @@
 package vehreports
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
@@ -54,9 +56,7 @@ type Vehicle struct {
 // UnmarshalJSON reads a vehicle object or a bare id, and keeps the JSON in Data.
 func (v *Vehicle) UnmarshalJSON(b []byte) error {
 	type plain Vehicle
-	data, err := decodeRef(b, (*plain)(v), reflect.TypeFor[Vehicle](), &v.ID)
-	v.Data = data
-	return err
+	return decodeRef(b, (*plain)(v), &v.ID, &v.Data, reflect.TypeFor[Vehicle]())
 }
 
 // Customer is a hirer or client: the data of customer.created, and the customer of an
@@ -88,9 +88,7 @@ type Customer struct {
 // UnmarshalJSON reads a customer object or a bare id, and keeps the JSON in Data.
 func (c *Customer) UnmarshalJSON(b []byte) error {
 	type plain Customer
-	data, err := decodeRef(b, (*plain)(c), reflect.TypeFor[Customer](), &c.ID)
-	c.Data = data
-	return err
+	return decodeRef(b, (*plain)(c), &c.ID, &c.Data, reflect.TypeFor[Customer]())
 }
 
 // User is a member of the vehReports company account: who signed a report off, ran a licence
@@ -104,11 +102,16 @@ type User struct {
 	Email string `json:"email"`
 }
 
-// UnmarshalJSON reads a user object or a bare id.
+// UnmarshalJSON reads a user object or a bare id, for encoding/json.
 func (u *User) UnmarshalJSON(b []byte) error {
 	type plain User
-	_, err := decodeRef(b, (*plain)(u), reflect.TypeFor[User](), &u.ID)
-	return err
+	return decodeRef(b, (*plain)(u), &u.ID, nil, reflect.TypeFor[User]())
+}
+
+// UnmarshalJSONFrom reads a user object or a bare id, for JSON v2.
+func (u *User) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	type plain User
+	return decodeRefFrom(dec, (*plain)(u), &u.ID, reflect.TypeFor[User]())
 }
 
 // Template is the inspection template a report was made with; its verdict rules decide
@@ -121,144 +124,65 @@ type Template struct {
 	Name string `json:"name"`
 }
 
-// UnmarshalJSON reads a template object or a bare id.
+// UnmarshalJSON reads a template object or a bare id, for encoding/json.
 func (t *Template) UnmarshalJSON(b []byte) error {
 	type plain Template
-	_, err := decodeRef(b, (*plain)(t), reflect.TypeFor[Template](), &t.ID)
+	return decodeRef(b, (*plain)(t), &t.ID, nil, reflect.TypeFor[Template]())
+}
+
+// UnmarshalJSONFrom reads a template object or a bare id, for JSON v2.
+func (t *Template) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	type plain Template
+	return decodeRefFrom(dec, (*plain)(t), &t.ID, reflect.TypeFor[Template]())
+}
+
+// A reference to another record (a vehicle, customer, user or template) is the one shape of
+// this package that struct decoding cannot express: a value that is an object or a scalar, the
+// record's bare id. Each record type has a method that looks at the JSON kind and hands the
+// value to struct decoding: decodeRef for a record that keeps its JSON as Data (Vehicle and
+// Customer, whose UnmarshalJSON serves encoding/json and JSON v2 alike), decodeRefFrom, which
+// decodes in place, for JSON v2 and a record that keeps none (User and Template).
+
+// decodeRef decodes b, a reference to another record, into v, the record's plain twin (its
+// fields, without its methods): an object by struct decoding, or the record's bare id, a JSON
+// string or number, which fills id alone. null leaves the record as it was. data, for a record
+// that keeps its JSON, gets a copy of b (nil for null). Any other JSON value is an error naming
+// public, the record's type.
+func decodeRef(b []byte, v any, id *events.ID, data *json.RawMessage, public reflect.Type) error {
+	var err error
+	switch k := jsontext.Value(b).Kind(); k {
+	case '{':
+		err = events.Unmarshal(b, v)
+	case '"', '0':
+		err = events.Unmarshal(b, id)
+	case 'n':
+		b = nil
+	default:
+		return &jsonv2.SemanticError{JSONKind: k, GoType: public}
+	}
+	if data != nil {
+		*data = nil
+		if err == nil && b != nil {
+			*data = bytes.Clone(b)
+		}
+	}
 	return err
 }
 
-// vehicleNames are Vehicle's member names, for names sent in another case.
-var vehicleNames = []string{"id", "registration", "vin", "make", "model", "colour", "year", "fuel_type",
-	"mileage", "status", "changes", "created_at", "updated_at"}
-
-// UnmarshalJSONFrom reads a vehicle object or a bare id from a JSON v2 decoder, as
-// UnmarshalJSON reads it, and keeps the JSON in Data.
-func (v *Vehicle) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, v.decode) }
-
-func (v *Vehicle) decode(sc *scanner) error {
-	return decodeRefData(sc, &v.Data, &v.ID, reflect.TypeFor[Vehicle](), v.members)
-}
-
-func (v *Vehicle) members(sc *scanner) error {
-	return sc.members(vehicleNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &v.ID)
-		case "registration":
-			sc.str(name, &v.Registration)
-		case "vin":
-			sc.str(name, &v.VIN)
-		case "make":
-			sc.str(name, &v.Make)
-		case "model":
-			sc.str(name, &v.Model)
-		case "colour":
-			sc.str(name, &v.Colour)
-		case "year":
-			sc.value(&v.Year)
-		case "fuel_type":
-			sc.str(name, &v.FuelType)
-		case "mileage":
-			sc.value(&v.Mileage)
-		case "status":
-			sc.str(name, &v.Status)
-		case "changes":
-			sc.raw(&v.Changes)
-		case "created_at":
-			sc.time(&v.CreatedAt)
-		case "updated_at":
-			sc.time(&v.UpdatedAt)
-		default:
-			return false
+// decodeRefFrom is decodeRef for the next value of dec, decoded in place, for a record that
+// keeps no Data.
+func decodeRefFrom(dec *jsontext.Decoder, v any, id *events.ID, public reflect.Type) error {
+	switch k := dec.PeekKind(); k {
+	case '{':
+		return jsonv2.UnmarshalDecode(dec, v)
+	case '"', '0':
+		return jsonv2.UnmarshalDecode(dec, id)
+	case 'n':
+		return dec.SkipValue()
+	default:
+		if err := dec.SkipValue(); err != nil {
+			return err
 		}
-		return true
-	})
-}
-
-// customerNames are Customer's member names, for names sent in another case.
-var customerNames = []string{"id", "name", "email", "phone", "company_name", "type", "created_at"}
-
-// UnmarshalJSONFrom reads a customer object or a bare id from a JSON v2 decoder, as
-// UnmarshalJSON reads it, and keeps the JSON in Data.
-func (c *Customer) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, c.decode) }
-
-func (c *Customer) decode(sc *scanner) error {
-	return decodeRefData(sc, &c.Data, &c.ID, reflect.TypeFor[Customer](), c.members)
-}
-
-func (c *Customer) members(sc *scanner) error {
-	return sc.members(customerNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &c.ID)
-		case "name":
-			sc.str(name, &c.Name)
-		case "email":
-			sc.str(name, &c.Email)
-		case "phone":
-			sc.str(name, &c.Phone)
-		case "company_name":
-			sc.str(name, &c.CompanyName)
-		case "type":
-			sc.str(name, &c.Type)
-		case "created_at":
-			sc.time(&c.CreatedAt)
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// userNames are User's member names, for names sent in another case.
-var userNames = []string{"id", "name", "email"}
-
-// UnmarshalJSONFrom reads a user object or a bare id from a JSON v2 decoder, as UnmarshalJSON
-// reads it.
-func (u *User) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, u.decode) }
-
-func (u *User) decode(sc *scanner) error {
-	return decodeRefData(sc, nil, &u.ID, reflect.TypeFor[User](), u.members)
-}
-
-func (u *User) members(sc *scanner) error {
-	return sc.members(userNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &u.ID)
-		case "name":
-			sc.str(name, &u.Name)
-		case "email":
-			sc.str(name, &u.Email)
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// templateNames are Template's member names, for names sent in another case.
-var templateNames = []string{"id", "name"}
-
-// UnmarshalJSONFrom reads a template object or a bare id from a JSON v2 decoder, as
-// UnmarshalJSON reads it.
-func (t *Template) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, t.decode) }
-
-func (t *Template) decode(sc *scanner) error {
-	return decodeRefData(sc, nil, &t.ID, reflect.TypeFor[Template](), t.members)
-}
-
-func (t *Template) members(sc *scanner) error {
-	return sc.members(templateNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &t.ID)
-		case "name":
-			sc.str(name, &t.Name)
-		default:
-			return false
-		}
-		return true
-	})
+		return &jsonv2.SemanticError{JSONKind: k, GoType: public}
+	}
 }

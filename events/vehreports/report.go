@@ -2,9 +2,6 @@ package vehreports
 
 import (
 	"encoding/json"
-	"reflect"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/inspecthook/inspecthook/events"
 )
@@ -64,13 +61,8 @@ type Report struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (r *Report) UnmarshalJSON(b []byte) error {
-	type plain Report
-	data, err := decodeObject(b, (*plain)(r), reflect.TypeFor[Report]())
-	r.Data = data
-	return err
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (r *Report) keep(data json.RawMessage) { r.Data = data }
 
 // Verdict is the data of inspection.verdict_flagged: a template's verdict rules flagged an
 // inspection, for example new damage over a threshold or a refuel required on an inbound
@@ -103,101 +95,5 @@ type Verdict struct {
 	Data json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON reads the data object and keeps it in Data.
-func (v *Verdict) UnmarshalJSON(b []byte) error {
-	type plain Verdict
-	data, err := decodeObject(b, (*plain)(v), reflect.TypeFor[Verdict]())
-	v.Data = data
-	return err
-}
-
-// reportNames are Report's member names, for names sent in another case.
-var reportNames = []string{"id", "reference", "direction", "status", "vehicle", "registration", "template",
-	"agreement_id", "mileage", "fuel_level", "damage_count", "verdict", "signed_off_at", "signed_off_by", "url", "pdf_url"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (r *Report) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, r.decode) }
-
-func (r *Report) decode(sc *scanner) error {
-	return decodeData(sc, &r.Data, reflect.TypeFor[Report](), r.members)
-}
-
-func (r *Report) members(sc *scanner) error {
-	return sc.members(reportNames, func(name string) bool {
-		switch name {
-		case "id":
-			sc.id(name, &r.ID)
-		case "reference":
-			sc.id(name, &r.Reference)
-		case "direction":
-			sc.str(name, &r.Direction)
-		case "status":
-			sc.str(name, &r.Status)
-		case "vehicle":
-			ref(sc, name, &r.Vehicle, (*Vehicle).decode)
-		case "registration":
-			sc.str(name, &r.Registration)
-		case "template":
-			ref(sc, name, &r.Template, (*Template).decode)
-		case "agreement_id":
-			sc.id(name, &r.AgreementID)
-		case "mileage":
-			sc.value(&r.Mileage)
-		case "fuel_level":
-			sc.value(&r.FuelLevel)
-		case "damage_count":
-			sc.value(&r.DamageCount)
-		case "verdict":
-			sc.str(name, &r.Verdict)
-		case "signed_off_at":
-			sc.time(&r.SignedOffAt)
-		case "signed_off_by":
-			ref(sc, name, &r.SignedOffBy, (*User).decode)
-		case "url":
-			sc.str(name, &r.URL)
-		case "pdf_url":
-			sc.str(name, &r.PDFURL)
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// verdictNames are Verdict's member names, for names sent in another case.
-var verdictNames = []string{"report_id", "verdict", "reasons", "direction", "vehicle", "template", "flagged_at", "url"}
-
-// UnmarshalJSONFrom reads the data object from a JSON v2 decoder, as UnmarshalJSON reads it,
-// and keeps it in Data.
-func (v *Verdict) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return readFrom(dec, v.decode) }
-
-func (v *Verdict) decode(sc *scanner) error {
-	return decodeData(sc, &v.Data, reflect.TypeFor[Verdict](), v.members)
-}
-
-func (v *Verdict) members(sc *scanner) error {
-	return sc.members(verdictNames, func(name string) bool {
-		switch name {
-		case "report_id":
-			sc.id(name, &v.ReportID)
-		case "verdict":
-			sc.str(name, &v.Verdict)
-		case "reasons":
-			sc.values(name, &v.Reasons)
-		case "direction":
-			sc.str(name, &v.Direction)
-		case "vehicle":
-			ref(sc, name, &v.Vehicle, (*Vehicle).decode)
-		case "template":
-			ref(sc, name, &v.Template, (*Template).decode)
-		case "flagged_at":
-			sc.time(&v.FlaggedAt)
-		case "url":
-			sc.str(name, &v.URL)
-		default:
-			return false
-		}
-		return true
-	})
-}
+// keep sets Data, the data object as sent: Decode calls it.
+func (v *Verdict) keep(data json.RawMessage) { v.Data = data }
