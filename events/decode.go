@@ -42,7 +42,7 @@ func DecodeObject(body []byte, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(body, v, decodeOptions); err != nil {
-		return BodyError(body, decodeError(err, v, 0))
+		return bodyError(body, decodeError(err, v, 0))
 	}
 	return nil
 }
@@ -64,46 +64,11 @@ func checkObjectStart(body []byte) error {
 	return nil
 }
 
-// NewDecoder returns a decoder of body that reads it as DecodeObject does, for a provider that
-// reads a delivery member by member, decoding each part into its type as it reaches it. Call
-// it after the checks of StartObject.
-//
-// The decoder reads body in place (a *bytes.Buffer is read without copying) and never writes to
-// it.
-func NewDecoder(body []byte) *jsontext.Decoder {
-	return jsontext.NewDecoder(bytes.NewBuffer(body), decodeOptions)
-}
-
-// StartObject checks body as DecodeObject does before decoding (its depth, and that it is an
-// object), and returns a decoder positioned after the object's opening brace: read members with
-// ReadToken for the name, then UnmarshalFrom or SkipValue for the value, until PeekKind is '}'.
-// Pass errors from the decoder through BodyError.
-func StartObject(body []byte) (*jsontext.Decoder, error) {
-	if err := checkObjectStart(body); err != nil {
-		return nil, err
-	}
-	dec := NewDecoder(body)
-	if _, err := dec.ReadToken(); err != nil {
-		return nil, BodyError(body, decodeError(err, nil, 0))
-	}
-	return dec, nil
-}
-
-// UnmarshalFrom decodes the next value of dec into v as Unmarshal decodes data: a *FieldError's
-// path is relative to that value (pass it through InField), a syntax error is ErrNotJSON.
-func UnmarshalFrom(dec *jsontext.Decoder, v any) error {
-	depth := dec.StackDepth()
-	if err := json.UnmarshalDecode(dec, v); err != nil {
-		return decodeError(err, v, depth)
-	}
-	return nil
-}
-
-// BodyError returns err, an error from decoding a part of body, unless body as a whole is not
+// bodyError returns err, an error from decoding a part of body, unless body as a whole is not
 // valid JSON: then the error is ErrNotJSON, as CheckObject reports it. A decoder stops at the
 // first value it cannot read, before it reaches a syntax error further on; with BodyError the
 // error does not depend on which came first.
-func BodyError(body []byte, err error) error {
+func bodyError(body []byte, err error) error {
 	if err == nil || errors.Is(err, ErrNotJSON) {
 		return err
 	}
@@ -168,7 +133,7 @@ func decodeError(err error, v any, base int) error {
 	if sem.GoType == nil {
 		return fmt.Errorf("%w: %w", ErrShape, err)
 	}
-	return &FieldError{Path: path(), JSONType: KindName(sem.JSONKind), Want: sem.GoType.String()}
+	return &FieldError{Path: path(), JSONType: kindName(sem.JSONKind), Want: sem.GoType.String()}
 }
 
 // jsonType names a JSON type from the Value of a json.UnmarshalTypeError, which may carry the
@@ -219,27 +184,6 @@ func syntaxMessage(e *jsontext.SyntacticError) string {
 		msg = msg[i+1+end+1:]
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// KindName names a JSON kind as FieldError.JSONType does: "object", "array", "string",
-// "number", "boolean" or "null" ("value" for the zero Kind), for a provider that builds a
-// *FieldError from what its decoder read.
-func KindName(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "value"
 }
 
 // pointerPath turns the JSON pointer of an error in a value of type t into the JSON path a
@@ -363,127 +307,22 @@ func checkDepthFast(b []byte) error {
 	return nil
 }
 
-// ScanObject reads the members of body's top-level object in body order, without decoding
-// them: f gets each member's name and raw value, which stay valid only until f returns, and
-// returns false to stop the scan. It is the cheap scan behind a KeyScanner. ScanObject reports
-// whether body is one well-formed JSON object, in valid UTF-8 and within MaxDepth, all of which
-// it checks before f is called; it reports false, too, when f stopped it.
-//
-// Decoding matches member names case-insensitively and lets a repeated name override the
-// earlier one: a KeyScanner must do the same (strings.EqualFold, the last one wins) or return
-// false.
-func ScanObject(body []byte, f func(name string, value jsontext.Value) bool) bool {
-	if checkObjectStart(body) != nil || !jsontext.Value(body).IsValid(validOptions) {
-		return false
-	}
-	return EachMember(body, f)
-}
-
-// EachMember calls f with the name and the raw value of each member of obj, in order, until f
-// returns false. obj must be one valid JSON object, such as a value ScanObject or a decoder
-// handed out, or a member of one: EachMember walks its bytes without checking them again. A
-// name is unescaped, as a decoder reads it. EachMember reports whether f never returned false;
-// it reports false, too, for a value that is not an object.
-func EachMember(obj jsontext.Value, f func(name string, value jsontext.Value) bool) bool {
-	i := skipSpace(obj, 0)
-	if i >= len(obj) || obj[i] != '{' {
-		return false
-	}
-	for i++; ; {
-		i = skipSpace(obj, i)
-		if obj[i] == '}' {
-			return true
-		}
-		if obj[i] == ',' {
-			i = skipSpace(obj, i+1)
-		}
-		end := stringEnd(obj, i)
-		name, err := unquote(obj[i:end])
-		if err != nil {
-			return false
-		}
-		i = skipSpace(obj, end)
-		i = skipSpace(obj, i+1) // past ':'
-		end = valueEnd(obj, i)
-		if !f(name, obj[i:end]) {
-			return false
-		}
-		i = end
-	}
-}
-
-// EachElement calls f with the raw value of each element of arr, in order, until f returns
-// false. arr must be one valid JSON array, as for EachMember. It reports whether f never
-// returned false; it reports false, too, for a value that is not an array.
-func EachElement(arr jsontext.Value, f func(value jsontext.Value) bool) bool {
-	i := skipSpace(arr, 0)
-	if i >= len(arr) || arr[i] != '[' {
-		return false
-	}
-	for i++; ; {
-		i = skipSpace(arr, i)
-		if arr[i] == ']' {
-			return true
-		}
-		if arr[i] == ',' {
-			i = skipSpace(arr, i+1)
-		}
-		end := valueEnd(arr, i)
-		if !f(arr[i:end]) {
-			return false
-		}
-		i = end
-	}
-}
-
-// skipSpace returns the index of the first byte at or after i that is not JSON whitespace.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string literal of valid JSON that starts at i.
-func stringEnd(b []byte, i int) int {
-	for j := i + 1; ; {
-		k := bytes.IndexByte(b[j:], '"')
-		j += k
-		n := 0
-		for b[j-1-n] == '\\' {
-			n++
-		}
-		if n%2 == 0 {
-			return j + 1
-		}
-		j++
-	}
-}
-
-// valueEnd returns the index just past the value of valid JSON that starts at i.
-func valueEnd(b []byte, i int) int {
-	switch b[i] {
+// kindName names a JSON kind as FieldError.JSONType does: "object", "array", "string",
+// "number", "boolean" or "null" ("value" for the zero Kind).
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
 	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; ; j++ {
-			switch b[j] {
-			case '"':
-				j = stringEnd(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
 	}
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && b[j] != '\n' {
-		j++
-	}
-	return j
+	return "value"
 }

@@ -1,11 +1,8 @@
 package events_test
 
 import (
-	"bytes"
 	stdjson "encoding/json"
 	"errors"
-	"io"
-	"io/fs"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -14,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events"
 )
 
@@ -165,130 +161,6 @@ func TestDecodeErrorsHoldNoBody(t *testing.T) {
 	}
 }
 
-func TestStartObject(t *testing.T) {
-	body := []byte(`{"type":"t","data":{"name":"n"},"skip":[1,2]}`)
-	dec, err := events.StartObject(body)
-	require.NoError(t, err)
-	var typ string
-	var data struct {
-		Name int `json:"name"`
-	}
-	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
-		require.NoError(t, err)
-		switch name.String() {
-		case "type":
-			require.NoError(t, events.UnmarshalFrom(dec, &typ))
-		case "data":
-			err := events.UnmarshalFrom(dec, &data)
-			var fe *events.FieldError
-			require.ErrorAs(t, err, &fe)
-			assert.Equal(t, "name", fe.Path, "relative to the value")
-			assert.Equal(t, "data.name", events.InField("data", err).(*events.FieldError).Path)
-			return
-		default:
-			require.NoError(t, dec.SkipValue())
-		}
-	}
-	t.Fatal("data not reached")
-}
-
-func TestStartObjectRejects(t *testing.T) {
-	for _, body := range []string{``, `[]`, `"x"`, "\xff", `{`} {
-		t.Run(body, func(t *testing.T) {
-			dec, err := events.StartObject([]byte(body))
-			if err == nil {
-				// An unterminated object is found while reading.
-				for dec.PeekKind() == '"' {
-					_, _ = dec.ReadToken()
-				}
-				_, err = dec.ReadToken()
-				require.Error(t, err)
-				return
-			}
-			assert.True(t, errors.Is(err, events.ErrNotJSON) || errors.Is(err, events.ErrShape), "%v", err)
-		})
-	}
-}
-
-func TestBodyError(t *testing.T) {
-	shape := &events.FieldError{Path: "a", JSONType: "string", Want: "int"}
-	assert.Equal(t, error(shape), events.BodyError([]byte(`{"a":"x"}`), shape), "a valid body keeps the error")
-	assert.ErrorIs(t, events.BodyError([]byte(`{"a":"x",}`), shape), events.ErrNotJSON)
-	assert.NoError(t, events.BodyError([]byte(`{`), nil))
-}
-
-func TestRegistryDecodeFrom(t *testing.T) {
-	tests := []struct {
-		event string
-		body  string
-		want  any
-		err   error
-	}{
-		{"thing.created", `{"data":{"name":"n"}}`, &payload{Name: "n"}, nil},
-		{"thing.created", `{"data":{}}`, &payload{}, events.ErrInvalid},
-		{"thing.created", `{"data":{"name":5}}`, nil, events.ErrShape},
-		{"thing.unknown", `{"data":{"name":5}}`, nil, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.event+tt.body, func(t *testing.T) {
-			dec, err := events.StartObject([]byte(tt.body))
-			require.NoError(t, err)
-			_, err = dec.ReadToken() // "data"
-			require.NoError(t, err)
-			got, err := registry.DecodeFrom(tt.event, dec)
-			if tt.err != nil {
-				require.ErrorIs(t, err, tt.err)
-			} else {
-				require.NoError(t, err)
-			}
-			if tt.want == nil {
-				assert.Nil(t, got)
-			} else {
-				assert.Equal(t, tt.want, got)
-			}
-			if tt.err == nil || errors.Is(tt.err, events.ErrInvalid) {
-				tok, err := dec.ReadToken()
-				require.NoError(t, err, "the payload was read whole")
-				assert.Equal(t, jsontext.Kind('}'), tok.Kind())
-			}
-		})
-	}
-}
-
-func TestScanObject(t *testing.T) {
-	tests := []struct {
-		body  string
-		ok    bool
-		names string
-	}{
-		{`{"a":1,"b":{"c":[2]},"A":"x"}`, true, "a,b,A"},
-		{` {} `, true, ""},
-		{`{"a":1`, false, ""},
-		{`{"a":1} x`, false, ""},
-		{`{ "a\"b" : "x\\" , "c":[{"d":"]"}] ,"e": -1.5e3 ,"f":null}`, true, `a"b,c,e,f`},
-		{`{"a":1,"a":2}`, true, "a,a"},
-		{`[1]`, false, ""},
-		{"{\"a\":\"\xff\"}", false, ""},
-		{strings.Repeat(`[`, events.MaxDepth+1), false, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.body, func(t *testing.T) {
-			var names []string
-			ok := events.ScanObject([]byte(tt.body), func(name string, _ jsontext.Value) bool {
-				names = append(names, name)
-				return true
-			})
-			assert.Equal(t, tt.ok, ok)
-			assert.Equal(t, tt.names, strings.Join(names, ","))
-		})
-	}
-	t.Run("stopped", func(t *testing.T) {
-		ok := events.ScanObject([]byte(`{"a":1,"b":2}`), func(string, jsontext.Value) bool { return false })
-		assert.False(t, ok)
-	})
-}
-
 // Run with: go test ./events -run '^$' -fuzz '^FuzzDecodeObject$' -fuzztime 60s
 //
 // DecodeObject accepts exactly the bodies CheckObject accepts, with the same sentinel.
@@ -313,19 +185,7 @@ func FuzzDecodeObject(f *testing.F) {
 		case err != nil && !errors.Is(err, events.ErrShape):
 			t.Fatalf("%q: %v, though CheckObject accepts it", body, err)
 		}
-		ok := events.ScanObject(body, func(string, jsontext.Value) bool { return true })
-		if ok != (checkErr == nil) {
-			t.Fatalf("%q: ScanObject %v, CheckObject %v", body, ok, checkErr)
-		}
 	})
-}
-
-func TestDecoderReadsToEOF(t *testing.T) {
-	dec := events.NewDecoder([]byte(`{"a":1}`))
-	require.NoError(t, dec.SkipValue())
-	_, err := dec.ReadToken()
-	assert.ErrorIs(t, err, io.EOF)
-	assert.True(t, bytes.Equal([]byte(`{}`), []byte(`{}`)))
 }
 
 // Run with: go test ./events -run '^$' -fuzz '^FuzzLenientTypesAgree$' -fuzztime 60s
@@ -361,34 +221,6 @@ func FuzzLenientTypesAgree(f *testing.F) {
 		_ = stdjson.Unmarshal(value, &oldVal)
 		if val != oldVal {
 			t.Fatalf("Value %q: %#v, encoding/json %#v", value, val, oldVal)
-		}
-	})
-}
-
-// BenchmarkScanObject is the cost of the cheap scan behind KeyScanner, beside DecodeObject of
-// the same body into a map, on the SafetyCulture legacy inspection fixture.
-func BenchmarkScanObject(b *testing.B) {
-	body, err := fs.ReadFile(inspecthook.Fixtures(), "safetyculture/legacy_inspection_started.json")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run("scan", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if !events.ScanObject(body, func(string, jsontext.Value) bool { return true }) {
-				b.Fatal("rejected")
-			}
-		}
-	})
-	b.Run("decode", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var m map[string]any
-			if err := events.DecodeObject(body, &m); err != nil {
-				b.Fatal(err)
-			}
 		}
 	})
 }
@@ -445,37 +277,4 @@ func TestNestedFieldErrorPath(t *testing.T) {
 	var fe *events.FieldError
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "outer.p.inner", fe.Path)
-
-	dec, err := events.StartObject([]byte(`{"data":{"outer":{"p":1}}}`))
-	require.NoError(t, err)
-	_, err = dec.ReadToken()
-	require.NoError(t, err)
-	err = events.UnmarshalFrom(dec, &v)
-	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "outer.p.inner", fe.Path, "relative to the value read")
-}
-
-func TestEachMemberAndElement(t *testing.T) {
-	obj := jsontext.Value(` { "a\u0062" : [1, "x,]", {"c":"}"} ,null] , "d":{} } `)
-	var names []string
-	var values []string
-	require.True(t, events.EachMember(obj, func(name string, v jsontext.Value) bool {
-		names = append(names, name)
-		values = append(values, string(v))
-		return true
-	}))
-	assert.Equal(t, []string{"ab", "d"}, names)
-	assert.Equal(t, []string{`[1, "x,]", {"c":"}"} ,null]`, `{}`}, values)
-
-	var elems []string
-	require.True(t, events.EachElement(jsontext.Value(values[0]), func(v jsontext.Value) bool {
-		elems = append(elems, string(v))
-		return true
-	}))
-	assert.Equal(t, []string{`1`, `"x,]"`, `{"c":"}"}`, `null`}, elems)
-
-	assert.False(t, events.EachMember(jsontext.Value(`[1]`), func(string, jsontext.Value) bool { return true }), "not an object")
-	assert.False(t, events.EachElement(jsontext.Value(`{}`), func(jsontext.Value) bool { return true }), "not an array")
-	assert.False(t, events.EachElement(jsontext.Value(`[1,2]`), func(jsontext.Value) bool { return false }), "stopped")
-	assert.True(t, events.EachElement(jsontext.Value(`[ ]`), func(jsontext.Value) bool { return false }), "empty")
 }

@@ -27,21 +27,20 @@
 // body as received. Errors name what is wrong (a field's JSON path, an offset) and never hold the
 // body's bytes, so they can be logged as they are.
 //
-// # One pass
+// # Declarative providers
 //
-// Bodies are decoded with JSON v2 (github.com/go-json-experiment/json, the implementation Go's
-// encoding/json/v2 comes from) in one pass over their bytes: the syntax, UTF-8 and depth checks
-// of [CheckObject] happen while the body is decoded ([DecodeObject], [StartObject]), a payload
-// is decoded in place once its event type is known ([Registry.DecodeFrom]), and the lenient
-// types read themselves from the decoder (UnmarshalJSONFrom) instead of scanning their bytes
-// again. The rules are those of encoding/json, which the provider packages document: member
-// names match case-insensitively ("_" and "-" are not folded), a repeated name overrides the
-// earlier one (objects merge), null leaves a number, string or boolean as it was, numbers keep
-// every digit where the type is [ID] or [Value]. Every type keeps its encoding/json
-// UnmarshalJSON method too, so decoding Envelope.Raw with encoding/json gives the same values.
-//
-// Every provider package can also find a delivery's idempotency key by a cheap scan of its
-// top-level members ([ScanObject]), without decoding it: it implements [KeyScanner].
+// A provider package declares its structs with their JSON names, its events in a [Registry]
+// (event type to payload type), and the rule its idempotency key follows ([FieldKey],
+// [DerivedKey], [IDKey], [BodyKey]); nothing is parsed by hand. Bodies are decoded with JSON v2
+// (github.com/go-json-experiment/json, the implementation Go's encoding/json/v2 comes from)
+// through [DecodeObject], which checks syntax, UTF-8 and depth as it decodes, and [Unmarshal]
+// for a payload once its event type is known ([Registry.Decode]); the lenient types [ID],
+// [Time] and [Value] read themselves from the decoder. The rules are those of encoding/json,
+// which the provider packages document: member names match case-insensitively ("_" and "-" are
+// not folded), a repeated name overrides the earlier one (objects merge), null leaves a number,
+// string or boolean as it was, numbers keep every digit where the type is ID or Value. Every
+// type keeps its encoding/json UnmarshalJSON method too, so decoding Envelope.Raw with
+// encoding/json gives the same values.
 //
 // Every type here is a plain value, safe to share between goroutines once decoded; a Registry is
 // read-only once its package is initialised.

@@ -76,16 +76,3 @@ type PayloadTyper interface {
 	// pointer to it), or nil for an event type the provider does not know.
 	PayloadType(eventType string) reflect.Type
 }
-
-// KeyScanner is implemented by a Provider that can find a delivery's idempotency key without
-// decoding the body, by a cheap scan of its top-level members: to look a key up (a store, a
-// log) for a fraction of a decode. A scan cannot tell whether the rest of the body decodes, so
-// it must not decide a delivery's answer by itself: package receiver claims early only on keys
-// from a header or from bytes it has already decoded.
-type KeyScanner interface {
-	// ScanKey returns the key Decode would put in Envelope.IdempotencyKey for body, and true;
-	// or false when a scan cannot tell for certain (the body is not well-formed JSON, the
-	// member the key comes from is missing or of an unexpected type, the key would come from
-	// the body's hash), and Decode is needed. It never returns a key Decode would not.
-	ScanKey(body []byte) (key string, ok bool)
-}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Registry is a provider's routing table, from event type to how its payload is decoded: a
@@ -51,7 +49,7 @@ func Register[T any](r *Registry, name string) Event[T] {
 		panic(fmt.Sprintf("events: Register: event type %q registered twice", name))
 	}
 	r.names = slices.Insert(r.names, i, name)
-	r.byName[name] = payloadDecoder{bytes: decodePayload[T], from: decodePayloadFrom[T], typ: reflect.TypeFor[T]()}
+	r.byName[name] = payloadDecoder{decode: decodePayload[T], typ: reflect.TypeFor[T]()}
 	return Event[T]{provider: r.provider, name: name}
 }
 
@@ -71,23 +69,10 @@ func decodePayload[T any](data []byte) (any, error) {
 	return p, nil
 }
 
-// decodePayloadFrom decodes the next value of dec into a new T and validates it.
-func decodePayloadFrom[T any](dec *jsontext.Decoder) (any, error) {
-	p := new(T)
-	if err := UnmarshalFrom(dec, p); err != nil {
-		return nil, err
-	}
-	if err := Validate(p); err != nil {
-		return p, err
-	}
-	return p, nil
-}
-
-// payloadDecoder decodes the payload of one event type, from its bytes or from a decoder.
+// payloadDecoder decodes the payload of one event type.
 type payloadDecoder struct {
-	bytes func(data []byte) (any, error)
-	from  func(dec *jsontext.Decoder) (any, error)
-	typ   reflect.Type
+	decode func(data []byte) (any, error)
+	typ    reflect.Type
 }
 
 // Provider returns the provider's name.
@@ -118,20 +103,5 @@ func (r *Registry) Decode(name string, data []byte) (any, error) {
 	if !ok {
 		return nil, nil
 	}
-	return decode.bytes(data)
-}
-
-// DecodeFrom is Decode for a payload that is the next value of dec, a decoder from StartObject:
-// the payload is decoded where it is, in the same pass as the rest of the body. For a type the
-// table does not route it skips the value and returns (nil, nil). A *FieldError's path is
-// relative to the payload, as with Decode.
-func (r *Registry) DecodeFrom(name string, dec *jsontext.Decoder) (any, error) {
-	decode, ok := r.byName[name]
-	if !ok {
-		if err := dec.SkipValue(); err != nil {
-			return nil, decodeError(err, nil, 0)
-		}
-		return nil, nil
-	}
-	return decode.from(dec)
+	return decode.decode(data)
 }
