@@ -11,12 +11,12 @@ import (
 // Sight may add, a nested object and arrays among them.
 const benchFixture = "variant_extra_fields.json"
 
-// BenchmarkDecode measures Decode of the largest fixture beside a generic encoding/json decode
+// BenchmarkDecodeVsAny measures Decode of the largest fixture beside a generic encoding/json decode
 // of the same body into an any, which does none of Decode's checks, routing, validation or
 // keying. Decode's goal is at most 0.8 times the generic decode's time. Run it with
 //
 //	go test ./events/inspectorio -run '^$' -bench . -benchmem -count 5
-func BenchmarkDecode(b *testing.B) {
+func BenchmarkDecodeVsAny(b *testing.B) {
 	body := fixture(b, benchFixture)
 	b.Run("Decode", func(b *testing.B) {
 		p := inspectorio.Provider()
