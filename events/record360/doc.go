@@ -92,29 +92,20 @@
 //   - When that id is missing (a v3 event without id, which is also ErrInvalid, or a v1 object
 //     without id), the key is events.BodyKey(Name, body): retries resend the same bytes.
 //
-// # Keys without decoding
-//
-// Provider is an [events.KeyScanner]: ScanKey(body) returns the key Decode would put in
-// Envelope.IdempotencyKey, reading only the top-level members it comes from with
-// [events.ScanObject], so that a receiver can recognise a retry of a handled event before
-// paying for the decode. It reads names as Decode does (case-insensitively, the last of a
-// repeated name winning) and applies the rules above: the v3 "id" (after "type" and "object"
-// are checked as Decode checks them), or, for v1, the "event" verb and the id and stamp of the
-// v1 object, read without decoding the rest of it. It returns false, leaving the body to
-// Decode, whenever it cannot be sure: a body that is not one well-formed object, a member the
-// key comes from that Decode would reject or that is missing (the key would be the body's hash),
-// or a v1 body whose object can only be told late (a "data" object before any "event"). When
-// it returns a key, that key is Decode's, unless Decode rejects the body for a fault in a
-// member the scan does not read (a payload field of the wrong type): then Decode gives no key
-// at all. Most of ScanKey's cost is ScanObject's check that the body is well-formed: on a v3
-// inspection it is about a third of Decode's, while on a small v1 body, whose key also needs
-// its object read, it comes closer to Decode's own.
-//
 // # Decoding
 //
-// Decode reads a body in one pass (with JSON v2, github.com/go-json-experiment/json): the
-// payload is decoded where it stands when its event type came before it, as Record360 orders
-// its members ("type" before "data", "event" before the v1 object); otherwise, or when a later
-// member changes what the pass assumed, the payload is decoded from its bytes at the end.
-// Either way the result follows the rules above, which read members as encoding/json does.
+// Decoding is declarative, with JSON v2 (github.com/go-json-experiment/json) through the events
+// package. The body is decoded (events.DecodeObject, which also checks that it is one
+// well-formed object) into a struct of the top-level members that tell the formats apart, kept
+// as raw JSON; once the format is known, the envelope's members are decoded into their types in
+// a fixed order ("type", "id", "object", then "data" for v3; "event", then the object for v1),
+// the first one at fault giving the error, and the payload is decoded from its raw bytes by the
+// events table above (an [events.Registry]). So the payload's bytes are read twice: checked and
+// copied with the body (into a buffer reused from one delivery to the next, to which nothing
+// decoded refers), then decoded. Payloads are plain structs with JSON names; [events.ID],
+// [events.Time] and [events.Value] read themselves, and a [Result] is one struct of the members
+// of every kind, its "data" read as a checklist's fields where it stands when it is an array.
+// Member names are read as encoding/json reads them: case-insensitively, the last of a repeated
+// name winning, and null leaving a scalar as it was. Only a v1 body without "transaction" or
+// "task" is read once more, for its first object member.
 package record360

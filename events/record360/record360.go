@@ -45,14 +45,10 @@ var (
 )
 
 // Provider returns the Record360 decoder. It holds no state: it is safe for concurrent use and
-// may be shared. It is also an events.KeyScanner, whose ScanKey finds a delivery's idempotency
-// key without decoding it.
+// may be shared.
 func Provider() events.Provider { return provider{} }
 
 type provider struct{}
-
-// provider finds keys without decoding; see ScanKey.
-var _ events.KeyScanner = provider{}
 
 func (provider) Name() string { return Name }
 

@@ -103,297 +103,114 @@ type CollisionDamageWaiver struct {
 	Accepted bool `json:"accepted"`
 }
 
-// UnmarshalJSON reads a result of any kind, setting the field its "object" names and Raw.
-func (r *Result) UnmarshalJSON(b []byte) error {
-	raw := bytes.Clone(b)
-	if string(bytes.TrimSpace(b)) == "null" {
-		*r = Result{Raw: raw}
-		return nil
-	}
-	// One pass reads the fields of every known kind, the kind-specific ones undecoded, so that
-	// a kind not known yet never fails over a field a known kind types differently.
-	var head struct {
-		Name     string          `json:"name"`
-		Object   string          `json:"object"`
-		Data     json.RawMessage `json:"data"`
-		Link     json.RawMessage `json:"link"`
-		Accepted json.RawMessage `json:"accepted"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return err
-	}
-	res := Result{Name: head.Name, Object: head.Object, Raw: raw}
-	switch head.Object {
-	case ResultChecklist:
-		if err := unmarshalPresent("data", head.Data, &res.Checklist); err != nil {
-			return err
-		}
-	case ResultPDFForm:
-		res.PDFForm = &PDFForm{Data: head.Data}
-		if err := unmarshalPresent("link", head.Link, &res.PDFForm.Link); err != nil {
-			return err
-		}
-	case ResultCollisionDamageWaiver:
-		res.CollisionDamageWaiver = new(CollisionDamageWaiver)
-		if err := unmarshalPresent("accepted", head.Accepted, &res.CollisionDamageWaiver.Accepted); err != nil {
-			return err
-		}
-	}
-	*r = res
-	return nil
+// resultWire is a result as sent: the members every kind has, and those of the known kinds,
+// read by the kind "object" names once the whole result is read, so that a kind not known yet
+// never fails over a member a known kind types differently. Data is jsontext.Value (raw), or
+// resultData to read a checklist's fields in the same pass.
+type resultWire[D any] struct {
+	Name     string         `json:"name"`
+	Object   string         `json:"object"`
+	Data     D              `json:"data"`
+	Link     jsontext.Value `json:"link"`
+	Accepted jsontext.Value `json:"accepted"`
 }
 
-// UnmarshalJSONFrom reads a result as UnmarshalJSON does, for JSON v2 (events.Unmarshal and the
-// provider's Decode): the result's bytes are copied once into Raw and read once more, member by
-// member, a checklist's data decoded where it stands once "object" has named the kind. A
-// PDFForm's Data is a part of Raw, not a copy of its own. A result whose members are not what
-// its kind expects is read again as UnmarshalJSON reads it, for the error to be the same.
+// resultData is a result's "data" read by JSON v2: an array, which only a checklist sends, is
+// read into checklist fields where it stands; any other value is kept raw. A repeated "data"
+// replaces the one before, as a raw one does.
+type resultData struct {
+	raw      jsontext.Value
+	fields   []ChecklistField
+	isFields bool
+}
+
+// UnmarshalJSONFrom reads the data's value from dec.
+func (d *resultData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	*d = resultData{}
+	if dec.PeekKind() == '[' {
+		d.isFields = true
+		return jsonv2.UnmarshalDecode(dec, &d.fields)
+	}
+	val, err := dec.ReadValue()
+	d.raw = val.Clone()
+	return err
+}
+
+// UnmarshalJSON reads a result of any kind with encoding/json, setting the field its "object"
+// names and Raw. A type error names the member at fault, for encoding/json to complete its path.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	raw := bytes.Clone(b)
+	var w resultWire[jsontext.Value]
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return err
+	}
+	return r.fill(raw, w, nil, func(data []byte, v any, member string) error {
+		err := json.Unmarshal(data, v)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			typeErr.Field = strings.TrimSuffix(member+"."+typeErr.Field, ".")
+		}
+		return err
+	})
+}
+
+// UnmarshalJSONFrom reads a result as UnmarshalJSON does, with JSON v2 (events.Unmarshal and
+// Decode): an error is a *events.FieldError with the path within the result.
 func (r *Result) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	val, err := dec.ReadValue()
 	if err != nil {
 		return err
 	}
-	switch val.Kind() {
-	case 'n':
-		*r = Result{Raw: bytes.Clone(val)}
-		return nil
-	case '{':
-	default:
-		return &jsonv2.SemanticError{JSONKind: val.Kind(), GoType: resultType}
+	if k := val.Kind(); k != '{' && k != 'n' {
+		return &jsonv2.SemanticError{JSONKind: k, GoType: resultType}
 	}
-	*r = Result{Raw: bytes.Clone(val)}
-	if err := events.Unmarshal(r.Raw, (*resultReader)(r)); err != nil {
-		// A member of the wrong type: read it again as UnmarshalJSON does, for its error.
-		*r = Result{Raw: r.Raw}
-		return r.readSlowly()
+	raw := val.Clone()
+	unmarshal := func(data []byte, v any, member string) error {
+		return events.InField(member, events.Unmarshal(data, v))
 	}
-	return nil
+	// One pass reads the result, a checklist's fields where they stand. It is read again with
+	// its data raw when that pass fails (perhaps on an array that is not a checklist's) or when
+	// a PDF form's data, to be kept raw, was an array.
+	var w resultWire[resultData]
+	if events.Unmarshal(raw, &w) == nil && (!w.Data.isFields || w.Object != ResultPDFForm) {
+		members := resultWire[jsontext.Value]{Name: w.Name, Object: w.Object, Data: w.Data.raw, Link: w.Link, Accepted: w.Accepted}
+		return r.fill(raw, members, w.Data.fields, unmarshal)
+	}
+	var members resultWire[jsontext.Value]
+	if err := events.Unmarshal(raw, &members); err != nil {
+		return err
+	}
+	return r.fill(raw, members, nil, unmarshal)
 }
 
-// resultType is what a type error names for a result that is not an object.
+// resultType is what a type error names for a result that is neither an object nor null.
 var resultType = reflect.TypeFor[Result]()
 
-// resultReader reads the members of a result's object, Raw, into the result in one pass. Any
-// error means only that the result must be read again with readSlowly.
-type resultReader Result
-
-// The members of a result, as memberIndex tells them apart in resultMembers.
-const (
-	resultOther = iota
-	resultName
-	resultObject
-	resultData
-	resultLink
-	resultAccepted
-)
-
-// resultMembers names the members of a result, by their constants above.
-var resultMembers = []string{resultName: "name", resultObject: "object", resultData: "data", resultLink: "link", resultAccepted: "accepted"}
-
-// UnmarshalJSONFrom reads the result's members, the last of each name winning as with
-// encoding/json. The kind-specific members are kept as raw bytes of the result (the decoder
-// reads res.Raw itself) and decoded when the loop ends, unless "object" named the kind before
-// them: then a checklist's data is decoded where it stands.
-func (rr *resultReader) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	res := (*Result)(rr)
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	var (
-		data, link, accepted []byte
-		checklistDecoded     bool // res.Checklist holds the last data member, decoded
-	)
-	for dec.PeekKind() == '"' {
-		name, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		member := memberIndex(name, resultMembers)
-		switch {
-		case member == resultName:
-			err = readResultString(dec, &res.Name, nil)
-		case member == resultObject:
-			err = readResultString(dec, &res.Object, resultKinds)
-		case member == resultData && res.Object == ResultChecklist && dec.PeekKind() == '[':
-			start := dec.InputOffset()
-			res.Checklist = nil
-			if err = jsonv2.UnmarshalDecode(dec, &res.Checklist); err == nil {
-				end := dec.InputOffset()
-				data, checklistDecoded = bytes.TrimLeft(res.Raw[start:end:end], " \t\r\n:"), true
-			}
-		case member != resultOther:
-			var val jsontext.Value
-			if val, err = dec.ReadValue(); err == nil {
-				end := dec.InputOffset()
-				raw := res.Raw[end-int64(len(val)) : end : end]
-				switch member {
-				case resultData:
-					data, checklistDecoded = raw, false
-				case resultLink:
-					link = raw
-				default:
-					accepted = raw
-				}
-			}
-		default:
-			err = dec.SkipValue()
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	if res.Object != ResultChecklist || !checklistDecoded {
-		res.Checklist = nil
-	}
-	switch res.Object {
-	case ResultChecklist:
-		if !checklistDecoded && data != nil {
-			return events.Unmarshal(data, &res.Checklist)
-		}
-	case ResultPDFForm:
-		res.PDFForm = &PDFForm{Data: json.RawMessage(data)}
-		if link != nil {
-			return events.Unmarshal(link, &res.PDFForm.Link)
-		}
-	case ResultCollisionDamageWaiver:
-		res.CollisionDamageWaiver = new(CollisionDamageWaiver)
-		if accepted != nil {
-			return events.Unmarshal(accepted, &res.CollisionDamageWaiver.Accepted)
-		}
-	}
-	return nil
-}
-
-// resultKinds are the kinds of result this package knows.
-var resultKinds = []string{ResultChecklist, ResultPDFForm, ResultCollisionDamageWaiver}
-
-// readResultString reads the next value of dec into s as encoding/json reads a string: null
-// leaves s as it was. A string among known is set to the constant, without a copy. Any other
-// JSON type is an error, which only sends the result to readSlowly.
-func readResultString(dec *jsontext.Decoder, s *string, known []string) error {
-	val, err := dec.ReadValue()
-	switch {
-	case err != nil:
-		return err
-	case val.Kind() == 'n':
-	case val.Kind() != '"':
-		return errWrongType
-	case bytes.IndexByte(val, '\\') < 0:
-		text := val[1 : len(val)-1]
-		for _, k := range known {
-			if string(text) == k {
-				*s = k
-				return nil
-			}
-		}
-		*s = string(text)
-	default:
-		return events.Unmarshal(val, s)
-	}
-	return nil
-}
-
-// errWrongType is a member of a result of the wrong JSON type: the result must be read again,
-// by readSlowly, for the error.
-var errWrongType = errors.New("record360: wrong JSON type")
-
-// readSlowly reads r.Raw, a JSON object, as UnmarshalJSON does, with JSON v2: first the members
-// every kind has, then the member of the kind "object" names. It is only used for the error of
-// a result whose members have the wrong types, as a type error names the member UnmarshalJSON
-// would name.
-func (r *Result) readSlowly() error {
-	var head struct {
-		Name     string         `json:"name"`
-		Object   string         `json:"object"`
-		Data     jsontext.Value `json:"data"`
-		Link     jsontext.Value `json:"link"`
-		Accepted jsontext.Value `json:"accepted"`
-	}
-	if err := events.Unmarshal(r.Raw, &head); err != nil {
-		return resultError("", reflect.TypeOf(head), err)
-	}
-	r.Name, r.Object = head.Name, head.Object
-	present := func(name string, data jsontext.Value, v any) error {
+// fill sets r to the result whose JSON is raw and whose members are w, decoding the members of
+// its kind with unmarshal (into v, from data, the value of the result's member): a checklist's
+// data, unless fields already holds it, a PDF form's link, a waiver's "accepted".
+func (r *Result) fill(raw []byte, w resultWire[jsontext.Value], fields []ChecklistField, unmarshal func(data []byte, v any, member string) error) error {
+	res := Result{Name: w.Name, Object: w.Object, Raw: raw}
+	present := func(member string, data jsontext.Value, v any) error {
 		if data == nil {
 			return nil
 		}
-		return resultError(name, reflect.TypeOf(v), events.Unmarshal(data, v))
+		return unmarshal(data, v, member)
 	}
-	switch head.Object {
+	var err error
+	switch w.Object {
 	case ResultChecklist:
-		return present("data", head.Data, &r.Checklist)
+		res.Checklist = fields
+		err = present("data", w.Data, &res.Checklist)
 	case ResultPDFForm:
-		r.PDFForm = &PDFForm{Data: json.RawMessage(head.Data)}
-		return present("link", head.Link, &r.PDFForm.Link)
+		res.PDFForm = &PDFForm{Data: json.RawMessage(w.Data)}
+		err = present("link", w.Link, &res.PDFForm.Link)
 	case ResultCollisionDamageWaiver:
-		r.CollisionDamageWaiver = new(CollisionDamageWaiver)
-		return present("accepted", head.Accepted, &r.CollisionDamageWaiver.Accepted)
+		res.CollisionDamageWaiver = new(CollisionDamageWaiver)
+		err = present("accepted", w.Accepted, &res.CollisionDamageWaiver.Accepted)
 	}
-	return nil
-}
-
-// resultError turns err, an error of events.Unmarshal decoding the member name of a result into
-// a value of type t, into the error UnmarshalJSON returns, which JSON v2 completes with the
-// result's own path: an encoding/json type error naming the member and the path inside it.
-func resultError(name string, t reflect.Type, err error) error {
-	var fe *events.FieldError
-	if !errors.As(err, &fe) {
-		return err
-	}
-	path := strings.TrimSuffix(name+"."+fe.Path, ".")
-	path = strings.TrimPrefix(path, ".")
-	return &jsonv2.SemanticError{Err: &json.UnmarshalTypeError{
-		Value: fe.JSONType,
-		Type:  typeAt(t, fe.Path),
-		Field: path,
-	}}
-}
-
-// typeAt returns the type of the field at path (JSON names joined with dots, without indexes)
-// in a value of type t, or nil when path leads nowhere.
-func typeAt(t reflect.Type, path string) reflect.Type {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	for seg := range strings.SplitSeq(path, ".") {
-		if seg == "" {
-			continue
-		}
-		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct {
-			return nil
-		}
-		found := false
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name == seg {
-				t, found = f.Type, true
-				break
-			}
-		}
-		if !found {
-			return nil
-		}
-	}
-	return t
-}
-
-// unmarshalPresent decodes data, the value of the result's member name, into v unless the
-// member was missing (data is nil). A type error names the member, for the path encoding/json
-// completes around it.
-func unmarshalPresent(name string, data json.RawMessage, v any) error {
-	if data == nil {
-		return nil
-	}
-	err := json.Unmarshal(data, v)
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		typeErr.Field = strings.TrimSuffix(name+"."+typeErr.Field, ".")
+	if err == nil {
+		*r = res
 	}
 	return err
 }

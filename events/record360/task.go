@@ -51,8 +51,3 @@ type Task struct {
 
 // dataObject returns the "object" member, which a v3 envelope requires of its data.
 func (t *Task) dataObject() string { return t.Object }
-
-// v1Head returns what a v1 envelope reads from its object, all of which a task has.
-func (t *Task) v1Head() v1Head {
-	return v1Head{ID: t.ID, CompletedAt: t.CompletedAt, UpdatedAt: t.UpdatedAt, CreatedAt: t.CreatedAt}
-}
