@@ -73,7 +73,7 @@ const (
 	benchSCSecret  = "sc-bench-secret"
 	benchSCAuditID = "audit_7e9ee886325a4fb096989c3e2896e876"
 
-	// benchSCEvents is how many distinct events BenchmarkReceiverSafetyCulture signs before the
+	// benchSCEvents is how many distinct events BenchmarkReceiverVsAlone/receiver signs before the
 	// timer starts and then replays in turn.
 	benchSCEvents = 4096
 )
@@ -140,7 +140,7 @@ func scVerifier(b testing.TB) *verify.HMAC {
 }
 
 // BenchmarkBareHandlerSafetyCulture is the floor for the SafetyCulture benchmarks: a handler
-// that reads the body and answers 200, given the same requests as BenchmarkReceiverSafetyCulture.
+// that reads the body and answers 200, given the same requests as BenchmarkReceiverVsAlone/receiver.
 func BenchmarkBareHandlerSafetyCulture(b *testing.B) {
 	d := scEvents(b, scVerifier(b), 1)[0]
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -158,44 +158,15 @@ func BenchmarkBareHandlerSafetyCulture(b *testing.B) {
 	}
 }
 
-// BenchmarkReceiverSafetyCulture is the whole stack, in process, for the SafetyCulture legacy
-// inspection fixture: content type, rate limit (a limiter that never refuses), HMAC
-// verification, decoding and validation, a claim and completion in the in-memory store, and a
-// no-op typed handler. Every iteration is a new event, new to the receiver: benchSCEvents
-// distinct bodies (distinct audit ids, so distinct idempotency keys), each signed before the
-// timer starts, are replayed in turn, and each time the list wraps a new receiver, with a new
-// store, takes over with the timer stopped. So no body is ever one the receiver has seen (it
-// remembers the bodies it decoded), no key is ever done, and signing is never timed.
-func BenchmarkReceiverSafetyCulture(b *testing.B) {
-	v := scVerifier(b)
-	deliveries := scEvents(b, v, benchSCEvents)
-	b.SetBytes(int64(len(deliveries[0].body)))
-	b.ReportAllocs()
-	var rx *receiver.Receiver
-	i := len(deliveries)
-	for b.Loop() {
-		if i == len(deliveries) {
-			b.StopTimer()
-			if rx != nil {
-				_ = rx.Close()
-			}
-			rx = newSCReceiver(b, v)
-			i = 0
-			b.StartTimer()
-		}
-		w := httptest.NewRecorder()
-		rx.ServeHTTP(w, scRequest(deliveries[i]))
-		if w.Code != 200 || w.Body.String() != "ok\n" {
-			b.Fatal(w.Code, w.Body.String())
-		}
-		i++
-	}
-}
-
 // BenchmarkReceiverVsAlone pairs, in one process, a new SafetyCulture event through the whole
-// receiver (as BenchmarkReceiverSafetyCulture) with what it cannot do without: verifying the
-// HMAC over the same body and decoding it (with validation) by calling the provider directly.
-// The ratio of the two is what the stack adds.
+// receiver with what it cannot do without: verifying the HMAC over the same body and decoding it
+// (with validation) by calling the provider directly. The ratio of the two is what the stack
+// adds. The receiver's sub-benchmark replays benchSCEvents distinct bodies (distinct audit ids,
+// so distinct idempotency keys), each signed before the timer starts, in turn; each time the
+// list wraps a new receiver, with a new store, takes over with the timer stopped, so no key is
+// ever done and signing is never timed. The stack: content type, rate limit (a limiter that
+// never refuses), HMAC verification, decoding and validation, a claim and completion in the
+// in-memory store, and a no-op typed handler.
 func BenchmarkReceiverVsAlone(b *testing.B) {
 	v := scVerifier(b)
 	deliveries := scEvents(b, v, benchSCEvents)
@@ -243,7 +214,7 @@ func BenchmarkReceiverVsAlone(b *testing.B) {
 // BenchmarkReceiverDuplicate is the same stack answering a duplicate: the fixture's event is
 // handled once before the timer starts, then replayed byte for byte, as a provider retries, and
 // every iteration is decoded, then answered "ok: already received" by the claim, without the
-// handler. Compare it with BenchmarkReceiverSafetyCulture.
+// handler. Compare it with BenchmarkReceiverVsAlone/receiver.
 func BenchmarkReceiverDuplicate(b *testing.B) {
 	v := scVerifier(b)
 	d := scEvents(b, v, 1)[0]
@@ -291,7 +262,7 @@ func (s stubSC) Decode(body []byte) (*events.Envelope, error) {
 	}, nil
 }
 
-// BenchmarkReceiverStubDecode is BenchmarkReceiverSafetyCulture with stubSC in place of the
+// BenchmarkReceiverStubDecode is BenchmarkReceiverVsAlone/receiver with stubSC in place of the
 // provider: what the stack costs besides decoding (and scanning) the body.
 func BenchmarkReceiverStubDecode(b *testing.B) {
 	v := scVerifier(b)

@@ -335,6 +335,7 @@ func (rx *Receiver) describe(next http.Handler) http.Handler {
 		if env, ok := envelopeOf(r); ok {
 			o := outcomeOf(r)
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
+			o.Route, _ = rx.routes.route(env)
 		}
 		next.ServeHTTP(w, r)
 	})

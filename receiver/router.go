@@ -187,8 +187,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := rt.delivery(r, env, o)
+	// The Receiver recorded the route in the Outcome before the claim (describe): the Outcome is
+	// read by the lease renewal's error reports while the handler runs, so it is not written
+	// here.
 	route, h := rt.route(env)
-	d.Route, o.Route = route, route
+	d.Route = route
 	// The handler's context does not end with the request's: a sender that hangs up does not
 	// undo the work.
 	ctx := context.WithValue(r.Context(), deliveryKey{}, d)

@@ -414,3 +414,34 @@ func Reject(t testing.TB, p events.Provider, body []byte, want error) (*events.E
 	}
 	return env, verr
 }
+
+// BenchmarkDecodeVsAny pairs, in one process, p's Decode of body (which must decode without an
+// error) with a generic encoding/json decode of the same bytes into an any, which does none of
+// Decode's checks, routing, validation or keying: the ratio of the two sub-benchmarks ("Decode"
+// and "encoding/json-any") is what Decode costs over reading the JSON at all. A provider package
+// calls it from a benchmark of its largest fixture.
+func BenchmarkDecodeVsAny(b *testing.B, p events.Provider, body []byte) {
+	b.Run("Decode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			env, err := p.Decode(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if env.Payload == nil {
+				b.Fatal("no payload: benchmark a body of a known event")
+			}
+		}
+	})
+	b.Run("encoding/json-any", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var v any
+			if err := json.Unmarshal(body, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

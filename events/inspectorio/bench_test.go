@@ -1,9 +1,9 @@
 package inspectorio_test
 
 import (
-	"encoding/json"
 	"testing"
 
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/inspectorio"
 )
 
@@ -17,29 +17,5 @@ const benchFixture = "variant_extra_fields.json"
 //
 //	go test ./events/inspectorio -run '^$' -bench . -benchmem -count 5
 func BenchmarkDecodeVsAny(b *testing.B) {
-	body := fixture(b, benchFixture)
-	b.Run("Decode", func(b *testing.B) {
-		p := inspectorio.Provider()
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			env, err := p.Decode(body)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, ok := inspectorio.ReportCreated.Payload(env); !ok {
-				b.Fatal("no payload")
-			}
-		}
-	})
-	b.Run("encoding/json-any", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var v any
-			if err := json.Unmarshal(body, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	eventstest.BenchmarkDecodeVsAny(b, inspectorio.Provider(), fixture(b, benchFixture))
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/inspecthook/inspecthook"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 )
 
 // The benchmarks below compare Decode with what a caller could do by hand with encoding/json on
@@ -28,31 +29,7 @@ func benchBody(b *testing.B) []byte {
 // BenchmarkDecodeVsAny pairs Decode of the largest fixture with a generic encoding/json decode
 // of the same bytes into an any: Decode is meant to cost at most 0.8 times as much.
 func BenchmarkDecodeVsAny(b *testing.B) {
-	body := benchBody(b)
-	b.Run("Decode", func(b *testing.B) {
-		p := Provider()
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			env, err := p.Decode(body)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, ok := InspectionCreated.Payload(env); !ok {
-				b.Fatal("no payload")
-			}
-		}
-	})
-	b.Run("encoding/json-any", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var v any
-			if err := json.Unmarshal(body, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	eventstest.BenchmarkDecodeVsAny(b, Provider(), benchBody(b))
 }
 
 func BenchmarkUnmarshalV3Inspection(b *testing.B) {

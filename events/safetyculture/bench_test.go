@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/inspecthook/inspecthook"
+	"github.com/inspecthook/inspecthook/events/eventstest"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
 )
 
@@ -27,29 +28,9 @@ func fixture(b *testing.B, file string) []byte {
 // bytes, on the largest fixture of the corpus (a legacy inspection, 3.5 KB): the ratio of the
 // two is what Decode costs over reading the JSON at all. Run it with
 //
-//	go test ./events/safetyculture -run '^$' -bench LargestFixture -benchmem -count 5
+//	go test ./events/safetyculture -run '^$' -bench DecodeVsAny -benchmem -count 5
 func BenchmarkDecodeVsAny(b *testing.B) {
-	body := fixture(b, "legacy_inspection_unarchived.json")
-	b.Run("Decode", func(b *testing.B) {
-		p := safetyculture.Provider()
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			if _, err := p.Decode(body); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("encoding/json-any", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			var v any
-			if err := json.Unmarshal(body, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	eventstest.BenchmarkDecodeVsAny(b, safetyculture.Provider(), fixture(b, "legacy_inspection_unarchived.json"))
 }
 
 // BenchmarkDecodeLegacyInspection measures Decode of the published legacy inspection: the shape
