@@ -464,7 +464,7 @@ func TestClassify(t *testing.T) {
 		{"complete", fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpComplete, Key: "release-1", Err: idempotency.ErrLeaseLost}), sourceStore, "complete"},
 		{"release", fmt.Errorf("receiver: %w", &idempotency.OpError{Op: idempotency.OpRelease, Key: "complete", Err: errors.New("conn reset")}), sourceStore, "release"},
 		{"an operation of the future", &idempotency.OpError{Op: "compact", Err: errors.New("x")}, sourceStore, "other"},
-		{"early release", fmt.Errorf("receiver: releasing the early claim: %w", &idempotency.OpError{Op: idempotency.OpRelease, Key: "k", Err: errors.New("down")}), sourceStore, "release"},
+		{"release", fmt.Errorf("receiver: releasing the claim: %w", &idempotency.OpError{Op: idempotency.OpRelease, Key: "k", Err: errors.New("down")}), sourceStore, "release"},
 		{"enqueue", fmt.Errorf("%w: %w", receiver.ErrEnqueue, errors.New("inbox: insert: down")), sourceStore, "enqueue"},
 		{"a handler's error that reads like the receiver's", errors.New("receiver: claim: not ours"), sourceHandler, "error"},
 	}
@@ -687,7 +687,7 @@ func TestReceiverErrorsEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "early claim not released",
+			name: "a header-keyed claim not released after a body that does not decode",
 			cfg: func(e *env, cfg *receiver.Config) {
 				cfg.IdempotencyKeyHeader = "X-Key"
 			},
