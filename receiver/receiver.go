@@ -268,7 +268,7 @@ func (rx *Receiver) claimDecoded(next http.Handler) http.Handler {
 func (rx *Receiver) claimByHeader(next http.Handler) http.Handler {
 	claim := rx.entering(StageClaim, rx.claim(func(r *http.Request) string {
 		o := outcomeOf(r)
-		o.IdempotencyKey = idempotency.BoundKey(events.FieldKey(rx.name, rx.headerKey(r)))
+		o.IdempotencyKey = rx.headerKey(r)
 		return o.IdempotencyKey
 	}, next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -280,12 +280,17 @@ func (rx *Receiver) claimByHeader(next http.Handler) http.Handler {
 	})
 }
 
-// headerKey is the value of the IdempotencyKeyHeader, trimmed, or "".
+// headerKey is the idempotency key the IdempotencyKeyHeader gives r (the provider's name and the
+// header's trimmed value, bounded as the claim bounds keys), or "" when it gives none.
 func (rx *Receiver) headerKey(r *http.Request) string {
 	if rx.cfg.IdempotencyKeyHeader == "" {
 		return ""
 	}
-	return strings.TrimSpace(r.Header.Get(rx.cfg.IdempotencyKeyHeader))
+	v := strings.TrimSpace(r.Header.Get(rx.cfg.IdempotencyKeyHeader))
+	if v == "" {
+		return ""
+	}
+	return idempotency.BoundKey(events.FieldKey(rx.name, v))
 }
 
 // claim is idempotency.Middleware over the Store, keyed by key.
@@ -348,9 +353,9 @@ func (rx *Receiver) claimKey(r *http.Request) string {
 
 // delivery describes env; the key is the header's when IdempotencyKeyHeader is set and present.
 func (rx *Receiver) delivery(r *http.Request, env *events.Envelope, received time.Time) Delivery {
-	key := env.IdempotencyKey
-	if v := rx.headerKey(r); v != "" {
-		key = events.FieldKey(rx.name, v)
+	key := rx.headerKey(r)
+	if key == "" {
+		key = idempotency.BoundKey(env.IdempotencyKey)
 	}
 	return Delivery{
 		Provider:       rx.name,
@@ -358,7 +363,7 @@ func (rx *Receiver) delivery(r *http.Request, env *events.Envelope, received tim
 		Type:           env.Type,
 		Types:          env.Types,
 		Version:        env.Version,
-		IdempotencyKey: idempotency.BoundKey(key),
+		IdempotencyKey: key,
 		ReceivedAt:     received,
 		Envelope:       env,
 	}
