@@ -3,10 +3,10 @@ package idempotency
 import (
 	"container/heap"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"hash/maphash"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,6 +70,7 @@ type Memory struct {
 	claims  map[string]*claimEntry // the claims, live or with their lease ended but not removed
 	leases  leaseHeap              // the claims, by the end of their lease
 	done    doneOrder              // the done keys' entries, by the end of their retention
+	claimed uint64                 // how many claims were made: the last claim's token
 	closed  bool
 }
 
@@ -110,6 +111,13 @@ func (m *Memory) init() {
 	m.entries = slab{free: noEntry}
 	m.table = keyTable{slots: make([]uint64, minTableSlots)}
 	m.claims = make(map[string]*claimEntry)
+}
+
+// nextToken returns the token of a new claim: the count of claims, which no other claim of m
+// holds. The caller holds mu.
+func (m *Memory) nextToken() string {
+	m.claimed++
+	return strconv.FormatUint(m.claimed, 36)
 }
 
 // lock takes mu and returns ErrClosed, with mu released, if the store is closed.
@@ -160,7 +168,7 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (Cl
 			return Claim{State: InFlight, LeaseEnds: c.expires}, nil
 		}
 		// The lease ended but the claim is not removed yet: take it over.
-		c.token, c.expires = rand.Text(), now.Add(lease)
+		c.token, c.expires = m.nextToken(), now.Add(lease)
 		heap.Fix(&m.leases, c.index)
 		return Claim{State: Claimed, Token: c.token, LeaseEnds: c.expires}, nil
 	case found:
@@ -196,7 +204,7 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (Cl
 		c = &claimEntry{entry: j}
 		m.claims[k] = c
 	}
-	c.token, c.expires = rand.Text(), now.Add(lease)
+	c.token, c.expires = m.nextToken(), now.Add(lease)
 	heap.Push(&m.leases, c)
 	return Claim{State: Claimed, Token: c.token, LeaseEnds: c.expires}, nil
 }

@@ -12,9 +12,8 @@ import (
 // Outcome is what became of one request, for Config.Observer.
 type Outcome struct {
 	// Delivery is the delivery as far as it was decoded: Provider and ReceivedAt are always
-	// set; a duplicate answered before decoding (see the package documentation) has its
-	// IdempotencyKey too, and, when the receiver remembers its bytes decoding, the Type,
-	// EventID and Version they decoded to (not Types, nor the Envelope).
+	// set; a duplicate answered before decoding, by the key in its IdempotencyKeyHeader (see
+	// the package documentation), has its IdempotencyKey too, and nothing decoded.
 	Delivery
 
 	Stage     Stage // where handling ended; StageComplete for a success

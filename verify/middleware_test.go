@@ -211,11 +211,6 @@ func TestMiddlewareHandsOnTheBody(t *testing.T) {
 				require.True(t, ok)
 				assert.Same(t, &fromContext[0], &again[0], "RawBody does not copy")
 				contentLength = r.ContentLength
-				rc, err := r.GetBody()
-				require.NoError(t, err)
-				replay, err := io.ReadAll(rc)
-				require.NoError(t, err)
-				assert.Equal(t, body, replay)
 			}))
 			r := signed(t, sc, body)
 			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), tt.contentLength

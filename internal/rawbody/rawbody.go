@@ -33,20 +33,33 @@ type ctxKey struct{}
 // From returns the body a middleware read for the request whose context ctx is, as With
 // handed it on, without a copy. The caller must not modify it.
 func From(ctx context.Context) ([]byte, bool) {
-	b, ok := ctx.Value(ctxKey{}).([]byte)
-	return b, ok
+	rp, ok := ctx.Value(ctxKey{}).(*replay)
+	if !ok {
+		return nil, false
+	}
+	return rp.body, true
 }
 
 // FromRequest is From of r's context.
 func FromRequest(r *http.Request) ([]byte, bool) { return From(r.Context()) }
 
+// replay is what With hands on: the body, for From, and a reader of it, the copy's Body.
+type replay struct {
+	bytes.Reader
+	body []byte
+}
+
+// Close does nothing: the body is in memory.
+func (*replay) Close() error { return nil }
+
 // With returns a shallow copy of r whose context carries body and whose Body reads body again
 // from the start. r itself is not modified.
 func With(r *http.Request, body []byte) *http.Request {
-	r2 := r.WithContext(context.WithValue(r.Context(), ctxKey{}, body))
-	r2.Body = io.NopCloser(bytes.NewReader(body))
+	rp := &replay{body: body}
+	rp.Reset(body)
+	r2 := r.WithContext(context.WithValue(r.Context(), ctxKey{}, rp))
+	r2.Body = rp
 	r2.ContentLength = int64(len(body))
-	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	return r2
 }
 

@@ -216,8 +216,8 @@ func (s *store) add(d delivery) int64 {
 	d.ID = s.nextID
 	s.nextID++
 	if d.Duplicate && d.Type == "" && d.IdempotencyKey != "" {
-		// A duplicate answered before decoding carries only its key; the same bytes decoded
-		// before, so the earlier delivery's type and id are this one's.
+		// A duplicate answered before decoding, by the key in its header, carries only that
+		// key; it is a delivery of the event kept under the key, whose type and id it takes.
 		if i, ok := s.index(s.byKey[d.Provider+"\x00"+d.IdempotencyKey]); ok {
 			prev := s.at(i)
 			d.Type, d.Types, d.EventID, d.Version, d.Inferred = prev.Type, prev.Types, prev.EventID, prev.Version, true

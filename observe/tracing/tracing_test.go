@@ -285,7 +285,7 @@ func TestDeliverySpan(t *testing.T) {
 				require.Equal(t, env.IdempotencyKey, a[tracing.KeyIdempotencyKey].AsString())
 				require.Equal(t, env.Version, a[tracing.KeyEventVersion].AsString())
 				require.Equal(t, env.ID, a[tracing.KeyEventID].AsString())
-			case tt.want.duplicate: // found before decoding: the key, and what the bytes decoded to before
+			case tt.want.duplicate: // decoded, then answered by the claim: the key, type and version
 				env := decode(t, p, body)
 				require.Equal(t, env.IdempotencyKey, a[tracing.KeyIdempotencyKey].AsString())
 				require.Equal(t, env.Type, a[tracing.KeyEventType].AsString())
