@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
@@ -54,9 +55,11 @@ func WithLease(d time.Duration) MiddlewareOption {
 }
 
 // WithRenewEvery sets how often the lease is renewed (Store.Renew, for a whole lease from
-// then) while the next handler runs. Zero means a third of the lease, so two renewals in a row
-// can fail before the lease lapses; a negative d turns renewal off, so a handler that outlives
-// its lease can run again, at the same time, for a retry.
+// then) from the claim until Complete or Release returns. Each renewal may take until the
+// lease would lapse, and a failed one is tried again after half the interval. Zero means a
+// third of the lease. A negative d
+// turns renewal off, so a handler that outlives its lease can run again, at the same time, for
+// a retry.
 func WithRenewEvery(d time.Duration) MiddlewareOption {
 	return func(c *middlewareConfig) { c.renew = d }
 }
@@ -103,14 +106,18 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 //     InFlight, with a Retry-After of the seconds left in the holder's lease (60 when the store
 //     does not say);
 //   - otherwise holds the claim, for the lease (WithLease, default DefaultLease), and calls next
-//     with a shallow copy of the request whose context carries the key (KeyFrom). While next
-//     runs the lease is renewed every third of the lease (WithRenewEvery), so a slow handler
-//     keeps its key and never runs twice at once; when a renewal fails the error goes to
-//     WithOnError and the next renewal tries again, and if the store stays unreachable for a
-//     whole lease the key lapses and a retry may run next beside the first run. When next
-//     answers 2xx, or writes nothing, which is 200, the claim is completed for the retention
-//     (WithRetention, default DefaultRetention); any other status releases it, so the sender's
-//     retry runs next again. If next panics, the claim is released and the panic goes on.
+//     with a shallow copy of the request whose context carries the key (KeyFrom). From the
+//     claim until Complete or Release returns the lease is renewed every third of the lease
+//     (WithRenewEvery), timed from when the claim was sent, so a slow handler or a slow
+//     Complete keeps its key and next never runs twice at once. When next answers 2xx, or
+//     writes nothing, which is 200, the claim is completed for the retention (WithRetention,
+//     default DefaultRetention); any other status releases it, so the sender's retry runs next
+//     again. If next panics, the claim is released and the panic goes on.
+//
+// The limit of that guarantee: when no renewal succeeds for a whole lease (the store unreachable
+// or slower than the lease; each failure goes to WithOnError), the key lapses. A retry may then claim it and run next beside the run
+// still going, which is not stopped, and that run's Complete fails with ErrLeaseLost. Keep the
+// lease well above the store's worst round trip under load.
 //
 // Its own answers are one-line text/plain with X-Content-Type-Options: nosniff, reported first
 // to WithOnReject. Complete and Release run with the request's context values but not its
@@ -184,6 +191,7 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = r.WithContext(context.WithValue(r.Context(), keyContextKey{}, key))
+	sent := time.Now() // the lease starts no earlier
 	c, err := h.store.Claim(r.Context(), key, h.cfg.lease)
 	if err != nil {
 		w.Header().Set("Retry-After", retryafter.Unavailable)
@@ -197,7 +205,7 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", h.untilLeaseEnds(c.LeaseEnds))
 		h.reject(w, r, http.StatusConflict, "conflict: this event is being processed; retry later", fmt.Errorf("%w: key %q", ErrInFlight, key))
 	case Claimed:
-		h.serve(w, r, key, c.Token)
+		h.serve(w, r, key, c, sent)
 	default:
 		w.Header().Set("Retry-After", retryafter.Unavailable)
 		err := fmt.Errorf("%w: claim of key %q returned %v", ErrUnavailable, key, c.State)
@@ -205,44 +213,67 @@ func (h *claimHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serve runs next under the claim of key held by token, then completes or releases the claim.
-func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key, token string) {
+// serve runs next under c, the claim of key sent at sent, then completes or releases the claim.
+// The lease is renewed from the claim until Complete or Release returns, so a store that is slow
+// to complete does not let the key lapse while it does.
+func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key string, c Claim, sent time.Time) {
+	token := c.Token
 	sw := &statusWriter{ResponseWriter: w}
 	ctx := context.WithoutCancel(r.Context())
-	rn := h.renew(ctx, r, key, token)
+	rn := h.renew(ctx, r, key, c, sent)
 	finished := false
 	defer func() {
 		if !finished { // next panicked (or called runtime.Goexit): free the key for the retry
+			rn.finish()
+			err := h.store.Release(ctx, key, token)
 			rn.stop()
-			h.report(r, OpRelease, key, h.store.Release(ctx, key, token))
+			h.report(r, OpRelease, key, err)
 		}
 	}()
 	h.next.ServeHTTP(sw, r)
 	finished = true
-	rn.stop()
+	rn.finish()
+	op, err := OpComplete, error(nil)
 	if status := sw.code(); status >= 200 && status < 300 {
-		h.report(r, OpComplete, key, h.store.Complete(ctx, key, token, h.cfg.retention))
+		err = h.store.Complete(ctx, key, token, h.cfg.retention)
 	} else {
-		h.report(r, OpRelease, key, h.store.Release(ctx, key, token))
+		op, err = OpRelease, h.store.Release(ctx, key, token)
 	}
+	rn.stop()
+	h.report(r, op, key, err)
 }
 
-// renew renews the lease of key every renewal interval until the renewal it returns is
-// stopped; stop returns once no renewal is running, so none starts after it. It uses one timer
-// and no goroutine between renewals, so a handler that ends within the interval costs a timer,
-// and the timers are reused (renewals), so it costs no allocation either. It returns nil, which
-// stops as well, when renewal is off.
-func (h *claimHandler) renew(ctx context.Context, r *http.Request, key, token string) *renewal {
+// renew renews the lease of key, claimed by c, sent at sent, until the renewal it returns is
+// stopped. The first renewal is due one renewal interval after sent, the earliest the store
+// can have started the lease; each next one an interval after the last one started,
+// or half an interval after a failed one, so a failing store gets more tries before the lease
+// lapses. It uses one timer and no goroutine between renewals, so a handler that ends within
+// the interval costs a timer, and the timers are reused (renewals), so it costs no allocation
+// either. It returns nil, which stops as well, when renewal is off.
+func (h *claimHandler) renew(ctx context.Context, r *http.Request, key string, c Claim, sent time.Time) *renewal {
 	if h.cfg.renew <= 0 {
 		return nil
 	}
+	// The lease started when the store ran the claim: after sent, before now. The store's own
+	// clock says when (LeaseEnds less the lease); it may run apart from ours, so it is only
+	// taken within those bounds. A renewal may take until the lease would lapse from then.
+	held := sent
+	if s := c.LeaseEnds.Add(-h.cfg.lease); !c.LeaseEnds.IsZero() && s.After(held) {
+		held = s
+		if now := time.Now(); held.After(now) {
+			held = now
+		}
+	}
 	rn := renewals.Get().(*renewal)
 	rn.mu.Lock()
-	rn.h, rn.ctx, rn.r, rn.key, rn.token, rn.stopped = h, ctx, r, key, token, false
+	rn.h, rn.ctx, rn.r, rn.key, rn.token, rn.held, rn.stopped = h, ctx, r, key, c.Token, held, false
+	rn.finishing.Store(false)
+	rn.stopping.Store(false)
+	due := max(h.cfg.renew-time.Since(sent), time.Millisecond)
 	if rn.timer == nil {
-		rn.timer = time.AfterFunc(h.cfg.renew, rn.fire)
+		rn.timer = time.AfterFunc(due, rn.fire)
 	} else {
-		rn.timer.Reset(h.cfg.renew)
+		rn.timer.Reset(due)
 	}
 	rn.mu.Unlock()
 	return rn
@@ -266,35 +297,81 @@ type renewal struct {
 
 	mu      sync.Mutex // held during a Renew, so that stop waits for it
 	timer   *time.Timer
+	held    time.Time // when the lease of the last Claim or Renew that succeeded started
 	stopped bool
+
+	// finishing is set once Complete or Release is on its way: a Renew that then finds the
+	// claim gone lost it to them, not to a lapse, and is not reported.
+	finishing atomic.Bool
+
+	// stopping is set by stop, which then cancels the Renew in progress (cancel), so that it
+	// does not wait for a slow store.
+	stopping atomic.Bool
+	cancelMu sync.Mutex
+	cancel   context.CancelFunc
 }
 
 func (rn *renewal) renew() {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
-	if rn.stopped {
+	if rn.stopped || rn.stopping.Load() {
 		return
 	}
-	// Renewals are timed from each one's start, and one that hangs is given up halfway to the
-	// next, so a slow store delays none of them: two can fail in a row before the lease lapses.
+	// A Renew may take until the lease would lapse: a store slow under load, its connections
+	// queued behind other requests, still renews in time, where giving up sooner would only
+	// queue the next try behind them again. Renewals are timed from each one's start.
 	start := time.Now()
-	call, cancel := context.WithTimeout(rn.ctx, rn.h.cfg.renew/2)
+	deadline := rn.held.Add(rn.h.cfg.lease)
+	if !deadline.After(start) { // lapsed by this clock: the store decides whether it has
+		deadline = start.Add(rn.h.cfg.renew / 2)
+	}
+	call, cancel := context.WithDeadline(rn.ctx, deadline)
+	rn.cancelMu.Lock()
+	rn.cancel = cancel
+	rn.cancelMu.Unlock()
 	err := rn.h.store.Renew(call, rn.key, rn.token, rn.h.cfg.lease)
+	rn.cancelMu.Lock()
+	rn.cancel = nil
+	rn.cancelMu.Unlock()
 	cancel()
+	if rn.stopping.Load() {
+		return // the claim is finished: this Renew's outcome no longer matters
+	}
+	next := rn.h.cfg.renew
 	if err != nil {
-		rn.h.report(rn.r, OpRenew, rn.key, err)
-		if errors.Is(err, ErrLeaseLost) {
+		lost := errors.Is(err, ErrLeaseLost)
+		if !lost || !rn.finishing.Load() {
+			rn.h.report(rn.r, OpRenew, rn.key, err)
+		}
+		if lost {
 			return // nothing is held any more: Complete or Release will say so too
 		}
+		next /= 2
+	} else {
+		rn.held = start
 	}
-	rn.timer.Reset(max(rn.h.cfg.renew-time.Since(start), time.Millisecond))
+	rn.timer.Reset(max(next-time.Since(start), time.Millisecond))
 }
 
-// stop ends the renewal, waiting for a Renew in progress, and lets go of the request.
+// finish notes that Complete or Release is on its way; renewals go on until stop.
+func (rn *renewal) finish() {
+	if rn != nil {
+		rn.finishing.Store(true)
+	}
+}
+
+// stop ends the renewal: it cancels a Renew in progress and waits for it to return, so that none
+// runs after stop, and lets go of the request.
 func (rn *renewal) stop() {
 	if rn == nil {
 		return
 	}
+	rn.stopping.Store(true)
+	rn.cancelMu.Lock()
+	if rn.cancel != nil {
+		rn.cancel()
+	}
+	rn.cancelMu.Unlock()
 	rn.mu.Lock()
 	rn.stopped = true
 	// When Stop prevents a firing no Renew can run for this claim any more, and the renewal

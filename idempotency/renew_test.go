@@ -89,8 +89,8 @@ func TestRenewalKeepsASlowHandlerAlone(t *testing.T) {
 		overlaps  int32
 		completed bool
 	}{
-		// Renewals come often, but each Renew is given half the interval (25 ms) before it
-		// counts as failed: far above what the in-memory store takes on a busy machine.
+		// Renewals come often; each Renew may take until the lease would lapse, far above what
+		// the in-memory store takes on a busy machine.
 		{"renewed", 50 * time.Millisecond, http.StatusConflict, 1, 0, true},
 		{"not renewed", -1, http.StatusOK, 2, 1, false},
 	}
@@ -170,4 +170,65 @@ func TestRenewalFailureIsReported(t *testing.T) {
 	c, err := m.Claim(t.Context(), evtKey, time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, idempotency.Done, c.State, "completed: the lease had not lapsed")
+}
+
+// slowFinishStore is a Memory store whose Complete and Release, once they have done their work,
+// wait until a Renew has come after it, so the test sees whether the lease was still renewed
+// while the claim was being finished. The Renew finds the claim gone: ErrLeaseLost.
+type slowFinishStore struct {
+	*idempotency.Memory
+	finished atomic.Bool
+	renewed  chan error // every Renew made after the work was done
+}
+
+func (s *slowFinishStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	err := s.Memory.Renew(ctx, key, token, lease)
+	if s.finished.Load() {
+		select {
+		case s.renewed <- err:
+		default:
+		}
+	}
+	return err
+}
+
+func (s *slowFinishStore) wait(err error) error {
+	s.finished.Store(true)
+	select {
+	case <-s.renewed:
+	case <-time.After(10 * time.Second):
+		return errors.New("test: no renewal while the claim was being finished")
+	}
+	return err
+}
+
+func (s *slowFinishStore) Complete(ctx context.Context, key, token string, retention time.Duration) error {
+	return s.wait(s.Memory.Complete(ctx, key, token, retention))
+}
+
+func (s *slowFinishStore) Release(ctx context.Context, key, token string) error {
+	return s.wait(s.Memory.Release(ctx, key, token))
+}
+
+// TestLeaseRenewedUntilFinished checks that the lease is renewed until Complete or Release
+// returns, not only while the handler runs, so a store slow to complete does not let the key
+// lapse; and that a renewal the Complete or Release overtook, which finds the claim gone, is
+// not reported as a lost lease.
+func TestLeaseRenewedUntilFinished(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		status int
+	}{{"complete", http.StatusOK}, {"release", http.StatusInternalServerError}} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, clock := newMemory(t, 0)
+			store := &slowFinishStore{Memory: m, renewed: make(chan error, 1)}
+			var errs []error
+			h := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader),
+				idempotency.WithLease(time.Minute), idempotency.WithRenewEvery(20*time.Millisecond), idempotency.WithNow(clock.Now),
+				idempotency.WithOnError(func(_ *http.Request, err error) { errs = append(errs, err) }),
+			)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(tt.status) }))
+			assert.Equal(t, tt.status, deliver(h).Code)
+			assert.Empty(t, errs, "the Complete or Release succeeded, and the renewal it overtook is not an error")
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
+	"github.com/inspecthook/inspecthook/internal/rawbody"
 )
 
 // Allower decides whether a request may go on: the in-process *Limiter, or a limiter shared by
@@ -40,6 +41,11 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 // read. When l cannot decide (its error is not nil, as from a shared limiter that fails
 // closed), the request gets 503 "service unavailable" with Retry-After. Other requests go to
 // next untouched.
+//
+// Since a refusal is given before the body is read, it carries "Connection: close" over HTTP/1
+// (unless an earlier stage read the body whole): the server sends it at once and closes the
+// connection within half a second, rather than first reading and discarding up to 256 KiB of
+// a body the sender may be dribbling.
 //
 // Middleware panics with a "ratelimit: " message when l is nil, and the function it returns
 // panics when next is nil.
@@ -83,6 +89,7 @@ func (h *limitHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.cfg.onReject(r, http.StatusServiceUnavailable, err)
 		}
 		w.Header().Set("Retry-After", RetryAfter(retryAfter))
+		rawbody.CloseUnread(w, r)
 		http.Error(w, "service unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -91,6 +98,7 @@ func (h *limitHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.cfg.onReject(r, http.StatusTooManyRequests, &LimitError{RetryAfter: retryAfter})
 		}
 		w.Header().Set("Retry-After", RetryAfter(retryAfter))
+		rawbody.CloseUnread(w, r)
 		http.Error(w, "rate limit exceeded", http.StatusTooManyRequests)
 		return
 	}

@@ -3,6 +3,7 @@ package ratelimit_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/inspecthook/inspecthook/internal/rawbody/rawbodytest"
 	"github.com/inspecthook/inspecthook/ratelimit"
 )
 
@@ -212,4 +214,74 @@ func TestMiddlewareLimiterDown(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, gotStatus)
 	assert.ErrorIs(t, gotErr, ratelimit.ErrUnavailable)
 	assert.ErrorIs(t, gotErr, down)
+}
+
+// refuser is a limiter that refuses every request for a second.
+type refuser struct{}
+
+func (refuser) Allow(*http.Request) (bool, time.Duration, error) { return false, time.Second, nil }
+
+// TestMiddlewareRefusalClosesTheConnection sends, over raw TCP to a real server, requests that
+// declare 200 KiB and send 5 bytes, then nothing: a refusal, given before the body is read,
+// comes at once with "Connection: close", and the server closes the connection rather than wait
+// for the rest of the body until its read timeout (see internal/rawbody/rawbodytest).
+func TestMiddlewareRefusalClosesTheConnection(t *testing.T) {
+	tests := []struct {
+		name    string
+		limiter ratelimit.Allower
+		status  int
+		text    string
+	}{
+		{"429 over the limit", refuser{}, http.StatusTooManyRequests, "rate limit exceeded\n"},
+		{"503 limiter down", downLimiter{errors.New("connection refused")}, http.StatusServiceUnavailable, "service unavailable\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := ratelimit.Middleware(tt.limiter)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+				t.Error("next called")
+			}))
+			c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+			c.Send(http.MethodPost, "/webhooks", nil, rawbodytest.Declared, `{"id"`)
+			res, text := c.Response()
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, tt.text, text)
+			assert.Equal(t, "1", res.Header.Get("Retry-After"))
+			assert.True(t, res.Close, "Connection: close")
+			c.RequireClosed()
+		})
+	}
+}
+
+// TestMiddlewareKeepsTheConnection sends requests on one connection: a request let through,
+// whose body next reads, and a refusal of a request without a body leave it open.
+func TestMiddlewareKeepsTheConnection(t *testing.T) {
+	clock := &fakeClock{}
+	l := mustNew(t, ratelimit.Config{Rate: 1, Burst: 1, Bucket: ratelimit.Global, Now: clock.Now})
+	h := l.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(w, r.Body)
+	}))
+	c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+	tests := []struct {
+		name    string
+		advance time.Duration
+		body    string
+		status  int
+	}{
+		{"let through, body read", 0, `{"id":"1"}`, http.StatusOK},
+		{"refused, no body", 0, "", http.StatusTooManyRequests},
+		{"let through again", time.Second, `{"id":"2"}`, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock.Advance(tt.advance)
+			c.Send(http.MethodPost, "/webhooks", nil, len(tt.body), tt.body)
+			res, got := c.Response()
+			assert.Equal(t, tt.status, res.StatusCode)
+			if tt.status == http.StatusOK {
+				assert.Equal(t, tt.body, got)
+			}
+			assert.False(t, res.Close, "the connection stays open")
+		})
+	}
 }

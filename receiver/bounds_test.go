@@ -121,6 +121,7 @@ func TestURLTokenIsRedactedInTheLog(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, webhooktest.Replay(t, e.rx, "/webhooks/record360?token=guess-"+secret, body, nil).Code)
 	logs := e.logs.String()
 	assert.Contains(t, logs, "token="+verify.Redacted)
-	assert.Contains(t, logs, "account=7")
+	assert.Contains(t, logs, "account="+verify.Redacted, "every query value is redacted")
+	assert.NotContains(t, logs, "account=7")
 	assert.NotContains(t, logs, secret)
 }

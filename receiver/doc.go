@@ -15,6 +15,11 @@
 //	9 dispatch          Router (Handle, HandleUnknown) handler error or panic                    500, claim released
 //	10 complete         idempotency.Middleware                                                   200
 //
+// An answer given before the body has been read to its end (405, 415, 429, a header-only 401,
+// 413, a duplicate, 409 or 503 from a claim by IdempotencyKeyHeader, a body that could not be
+// read) closes the HTTP/1 connection ("Connection: close"), so the sender gets it at once
+// rather than after the server has drained the rest of a body it will never use.
+//
 // Each stage is an ordinary func(http.Handler) http.Handler: it reads what earlier stages found
 // from the request's context (the body verify read, the envelope events decoded, the key
 // idempotency claimed) and hands its own findings on the same way, to a copy of the request.
@@ -23,7 +28,9 @@
 //
 // When the idempotency key comes from a header (IdempotencyKeyHeader, and the delivery carries
 // it), the claim stage runs before decoding instead, so a duplicate is answered without
-// decoding; its Outcome then carries the key but no event type or id.
+// decoding; its Outcome then carries the key but no event type or id. New accepts the header
+// only when the Verifier authenticates it (verify.AuthenticatesHeader): a key a replaying
+// sender could change would not stop the replay.
 //
 // Success is exactly 200 (Inspectorio treats anything else as a failure). A store that cannot
 // be reached answers 503, so the provider retries. The 400 and 422 bodies are one short line
@@ -71,9 +78,11 @@
 // in Delivery.Attempt, and dead letters after the last attempt. An Inbox that cannot store the
 // delivery answers 503 with Retry-After.
 //
-// Every request gets one log line (status, stage, duration, path with any URL token redacted,
-// event type, idempotency key, event id, error), with every field cut to 256 bytes; no body and
-// no secret is logged.
+// Every request gets one log line (status, stage, duration, path, event type, idempotency key,
+// event id, error), with every field cut to 256 bytes; no body and no secret is logged. The path
+// is redacted by verify.RedactRequest: every query value, and every path segment that holds a
+// secret of the Verifier or a URL token's path value, whatever the sender put there. The
+// Observer's Outcome.Path is the same text.
 //
 // A Receiver is safe for concurrent use. Register handlers before serving.
 package receiver

@@ -7,7 +7,8 @@ import (
 )
 
 // requireJSONPost is the first stage: it answers 405 to anything but POST and 415 to a body that
-// is not declared JSON.
+// is not declared JSON. It answers without reading the body, so the Receiver's bodyWatch closes
+// the connection after either answer.
 func requireJSONPost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {

@@ -30,6 +30,14 @@ type Outcome struct {
 	// Scheme names the Receiver's authentication scheme as verify.Scheme does ("hmac",
 	// "basic", ...); "" with InsecureSkipVerify.
 	Scheme string
+
+	// Path is the request's path and query redacted as the log line shows them, by
+	// verify.RedactRequest with the Receiver's Verifier: every query value, any fragment, and
+	// every path segment that holds the URL token's path value or a secret of the Verifier
+	// are verify.Redacted ("/webhooks/record360/REDACTED?account=REDACTED"). Show or record it
+	// rather than the request's URL, which may hold a token; it is not cut to the log line's
+	// 256 bytes.
+	Path string
 }
 
 // Observers returns an Observer that calls each of obs in turn, skipping nil ones: for
@@ -70,8 +78,9 @@ func truncate(s string) string {
 }
 
 // report logs the outcome of r, the request as the Receiver was given it, and hands the
-// outcome to the observer. The log line's path is r's URL with any secret token redacted. Nothing
-// of the line is built when the logger would drop it.
+// outcome to the observer. The log line's path is Outcome.Path: r's path and query redacted.
+// Nothing of the line is built when the logger would drop it, nor the path when neither the
+// line nor an observer needs it.
 func (rx *Receiver) report(r *http.Request, o *Outcome) {
 	ctx := r.Context()
 	level := slog.LevelInfo
@@ -81,12 +90,16 @@ func (rx *Receiver) report(r *http.Request, o *Outcome) {
 	case o.Status >= 400:
 		level = slog.LevelWarn
 	}
-	if rx.log.Enabled(ctx, level) {
+	logged := rx.log.Enabled(ctx, level)
+	if logged || rx.cfg.Observer != nil {
+		o.Path = rx.redactedPath(r)
+	}
+	if logged {
 		attrs := []slog.Attr{
 			slog.Int("status", o.Status),
 			slog.String("stage", o.Stage.String()),
 			slog.Duration("duration", o.Duration),
-			slog.String("path", truncate(rx.redactedPath(r))),
+			slog.String("path", truncate(o.Path)),
 		}
 		if o.Type != "" {
 			attrs = append(attrs, slog.String("type", truncate(o.Type)))

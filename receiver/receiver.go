@@ -48,9 +48,13 @@ type Config struct {
 	HandlerTimeout time.Duration
 
 	// Lease is how long a claim keeps other deliveries of the event out (409) before it is
-	// taken to have crashed. While the handler runs the lease is renewed every third of it, so
-	// a handler that outlives the lease still never runs twice at once; a renewal that fails is
-	// reported to OnError and tried again. Default HandlerTimeout plus 10 s.
+	// taken to have crashed. From the claim until it is completed or released the lease is
+	// renewed every third of it, so a handler that outlives the lease still never runs twice at
+	// once; a renewal that fails is reported to OnError and tried again. The promise holds while
+	// some renewal gets through within each lease: keep the lease above the worst delay a
+	// renewal can meet, the store's round trip under load plus the time a saturated machine
+	// takes to schedule it (seconds, with the race detector and busy neighbours). Default
+	// HandlerTimeout plus 10 s.
 	Lease time.Duration
 
 	// Retention is how long a handled event is remembered. Default
@@ -59,7 +63,11 @@ type Config struct {
 
 	// IdempotencyKeyHeader, when set, names a header whose value, when present, is the
 	// idempotency key in place of the provider package's, such as "webhook-id" for Standard
-	// Webhooks senders.
+	// Webhooks senders. The Verifier must authenticate the header (verify.AuthenticatesHeader):
+	// otherwise a captured delivery replayed with another value, or without the header, would
+	// run its handler again, so New refuses the configuration. Standard Webhooks signs
+	// webhook-id; an HMAC over the body alone (SafetyCulture's) signs no header; schemes that
+	// authenticate the sender (Basic, Bearer, API key, JWT, URL token) cover every header.
 	IdempotencyKeyHeader string
 
 	// Logger receives one line per delivery and the stack of a panic; never a body or a secret.
@@ -163,6 +171,11 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 		cfg.IdempotencyKeyHeader = http.CanonicalHeaderKey(h)
 	} else {
 		cfg.IdempotencyKeyHeader = ""
+	}
+	if h := cfg.IdempotencyKeyHeader; h != "" && cfg.Verifier != nil && !verify.AuthenticatesHeader(cfg.Verifier, h) {
+		return nil, fmt.Errorf("%w: IdempotencyKeyHeader %q is not authenticated by the verifier (%s): "+
+			"a captured delivery sent again with another %s, or without one, would run its handler again; "+
+			"leave IdempotencyKeyHeader empty to key deliveries by their body", ErrConfig, h, verify.Scheme(cfg.Verifier), h)
 	}
 	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, scheme: verify.Scheme(cfg.Verifier)}
 	rx.log = cfg.Logger.With("provider", p.Name())
@@ -316,21 +329,17 @@ func (rx *Receiver) Close() error {
 	return nil
 }
 
-// ServeHTTP runs one delivery through the stages described in the package documentation.
+// ServeHTTP runs one delivery through the stages described in the package documentation. An
+// answer given before the body was read to its end, by any stage, closes the connection.
 func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := rx.cfg.Now()
-	o := &Outcome{Delivery: Delivery{Provider: rx.name, ReceivedAt: start}, Scheme: rx.scheme}
-	rx.chain.ServeHTTP(w, withOutcome(r, o))
+	x := &exchange{outcome: Outcome{Delivery: Delivery{Provider: rx.name, ReceivedAt: start}, Scheme: rx.scheme}}
+	o := &x.outcome
+	r2 := withOutcome(r, o)
+	rx.chain.ServeHTTP(x.watch.wrap(w, r2), r2)
+	x.watch.decide() // a stage that wrote nothing gets net/http's 200, decided here
 	o.Duration = rx.cfg.Now().Sub(start)
 	rx.report(r, o)
-}
-
-// redactedPath is the request's URL for the log line, any secret token in it redacted.
-func (rx *Receiver) redactedPath(r *http.Request) string {
-	if rx.cfg.Verifier == nil {
-		return r.URL.Path
-	}
-	return verify.RedactURL(rx.cfg.Verifier, r.URL)
 }
 
 // describe records the decoded delivery in the outcome, with the idempotency key the claim

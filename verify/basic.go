@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -19,7 +20,8 @@ type Credential struct {
 // Build one with NewBasic; it is safe for concurrent use.
 type Basic struct {
 	users []credentialDigest
-	first Credential // signs
+	first Credential   // signs
+	plain []Credential // every credential, for RedactRequest to find
 }
 
 type credentialDigest struct{ user, pass [sha256.Size]byte }
@@ -31,7 +33,7 @@ func NewBasic(credentials ...Credential) (*Basic, error) {
 	if len(credentials) == 0 {
 		return nil, fmt.Errorf("%w: Basic needs at least one user and password", ErrConfig)
 	}
-	b := &Basic{first: credentials[0]}
+	b := &Basic{first: credentials[0], plain: slices.Clone(credentials)}
 	for i, c := range credentials {
 		if c.Username == "" || c.Password == "" {
 			return nil, fmt.Errorf("%w: Basic credential %d has an empty user name or password", ErrConfig, i+1)

@@ -19,7 +19,10 @@
 //     Record360 (a header its support adds: Bearer by default) send them.
 //   - [NewJWT]: a JWT in a header, HS256/384/512, RS256 or ES256, as Record360 can send.
 //   - [NewURLToken]: a secret token in a query parameter or a path segment of the URL, for
-//     senders that can be given a URL but no credentials. Log URLs through [RedactURL].
+//     senders that can be given a URL but no credentials. Log requests through
+//     [RedactRequest] (URLs through [RedactURL]): every query value, any fragment and every
+//     path segment that holds a token, a path value or another secret of the verifier become
+//     [Redacted].
 //   - [NewIPAllowlist]: the source address must lie in allowed networks, found behind trusted
 //     proxies exactly as ratelimit.ClientIP finds it.
 //   - [All] and [Any] combine schemes, such as Basic plus an account-id header, or an allowlist

@@ -58,6 +58,12 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 // reading fails. When an earlier stage already read the body with this package's Middleware, it
 // is not read again. The caller's request is never modified.
 //
+// An answer given before the body was read to its end (a 401 from a verifier that needs no
+// body, a 413, a 400) carries "Connection: close" over HTTP/1, so the server sends it at once
+// and closes the connection within half a second, rather than first reading and discarding up
+// to 256 KiB of a body the sender may be dribbling. A 401 after the body was read keeps the
+// connection.
+//
 // Middleware panics with a "verify: " message when v is nil (a nil Verifier never means "accept
 // everything") or the cap is negative, and the function it returns panics when next is nil.
 func Middleware(v Verifier, opts ...MiddlewareOption) func(http.Handler) http.Handler {
@@ -137,9 +143,12 @@ func (h *verifyHandler) read(r *http.Request) ([]byte, error) {
 	return rawbody.Read(r, h.cfg.limit)
 }
 
+// reject answers status with msg. An answer given before the body was read to its end (a
+// header-only verifier's 401, a 413 or 400) closes the connection: see rawbody.CloseUnread.
 func (h *verifyHandler) reject(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if h.cfg.onReject != nil {
 		h.cfg.onReject(r, status, err)
 	}
+	rawbody.CloseUnread(w, r)
 	http.Error(w, msg, status)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/inspecthook/inspecthook/internal/rawbody"
+	"github.com/inspecthook/inspecthook/internal/rawbody/rawbodytest"
 	"github.com/inspecthook/inspecthook/verify"
 )
 
@@ -409,5 +410,131 @@ func BenchmarkMiddleware(b *testing.B) {
 		if w.Code != http.StatusOK {
 			b.Fatal(w.Code)
 		}
+	}
+}
+
+// TestMiddlewareEarlyAnswerClosesTheConnection sends, over raw TCP to a real server, requests
+// that declare 200 KiB and send 5 bytes (or send past the cap), then nothing: an answer given
+// before the body was read to its end (a header-only 401, a 413) comes at once with
+// "Connection: close", and the server closes the connection rather than wait for the rest of
+// the body until its read timeout (see internal/rawbody/rawbodytest).
+func TestMiddlewareEarlyAnswerClosesTheConnection(t *testing.T) {
+	basic, err := verify.NewBasic(verify.Credential{Username: "user", Password: "pw"})
+	require.NoError(t, err)
+	bearer, err := verify.NewBearer("tok")
+	require.NoError(t, err)
+	key, err := verify.NewAPIKey("X-Api-Key", "key")
+	require.NoError(t, err)
+	authed := http.Header{"Authorization": {"Bearer tok"}}
+	chunkPastTheCap := "800\r\n" + strings.Repeat("x", 0x800) + "\r\n"
+	tests := []struct {
+		name     string
+		v        verify.Verifier
+		header   http.Header
+		declared int    // -1: chunked
+		sent     string // the only bytes of the body sent
+		status   int
+		text     string
+	}{
+		{"Basic, no credentials", basic, nil, rawbodytest.Declared, `{"id"`, 401, "unauthorized\n"},
+		{"Bearer, no credentials", bearer, nil, rawbodytest.Declared, `{"id"`, 401, "unauthorized\n"},
+		{"Bearer, wrong token", bearer, http.Header{"Authorization": {"Bearer nope"}}, rawbodytest.Declared, `{"id"`, 401, "unauthorized\n"},
+		{"API key, none", key, nil, rawbodytest.Declared, `{"id"`, 401, "unauthorized\n"},
+		{"declared over the cap", bearer, authed, rawbodytest.Declared, `{"id"`, 413, "request body too large: limit 1024 bytes\n"},
+		{"sent past the cap", bearer, authed, -1, chunkPastTheCap, 413, "request body too large: limit 1024 bytes\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := verify.Middleware(tt.v, verify.WithMaxBodyBytes(1<<10))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+				t.Error("next called")
+			}))
+			c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+			c.Send(http.MethodPost, "/webhooks", tt.header, tt.declared, tt.sent)
+			res, text := c.Response()
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, tt.text, text)
+			assert.True(t, res.Close, "Connection: close")
+			c.RequireClosed()
+		})
+	}
+}
+
+// TestMiddlewareReadBodyKeepsTheConnection sends whole requests on one connection: once the body
+// has been read to its end, neither next's answer nor a 401 over the body closes the
+// connection.
+func TestMiddlewareReadBodyKeepsTheConnection(t *testing.T) {
+	sc := mustHMAC(t, verify.SafetyCulture("sc-secret"))
+	bearer, err := verify.NewBearer("tok")
+	require.NoError(t, err)
+	both, err := verify.All(bearer, sc)
+	require.NoError(t, err)
+	h := verify.Middleware(both)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := verify.RawBody(r)
+		_, _ = w.Write(raw)
+	}))
+	c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+	header := func(sig string) http.Header {
+		return http.Header{"Authorization": {"Bearer tok"}, "X-Safetyculture-Signature": {sig}}
+	}
+	tests := []struct {
+		name   string
+		header http.Header
+		body   string
+		status int
+	}{
+		{"signed", header(sc.Signature("", body)), string(body), 200},
+		{"signature of another body", header(sc.Signature("", body)), `{"id":"1"}`, 401},
+		{"signed again", header(sc.Signature("", body)), string(body), 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.Send(http.MethodPost, "/webhooks", tt.header, len(tt.body), tt.body)
+			res, got := c.Response()
+			assert.Equal(t, tt.status, res.StatusCode)
+			if tt.status == 200 {
+				assert.Equal(t, tt.body, got, "next read the body")
+			}
+			assert.False(t, res.Close, "the connection stays open")
+		})
+	}
+}
+
+// TestMiddlewareEarlyAnswerHeaders checks, on a recorder, when an answer carries
+// "Connection: close": only when it is given before the body was read to its end, and never
+// over HTTP/2, where it would shut down every stream of the connection.
+func TestMiddlewareEarlyAnswerHeaders(t *testing.T) {
+	bearer, err := verify.NewBearer("tok")
+	require.NoError(t, err)
+	sc := mustHMAC(t, verify.SafetyCulture("sc-secret"))
+	tests := []struct {
+		name  string
+		v     verify.Verifier
+		req   func() *http.Request
+		close bool
+	}{
+		{"401 before the body", bearer, func() *http.Request { return post("/webhooks", body) }, true},
+		{"401 before the body, HTTP/2", bearer, func() *http.Request {
+			r := post("/webhooks", body)
+			r.ProtoMajor, r.ProtoMinor = 2, 0
+			return r
+		}, false},
+		{"401 before the body, no body", bearer, func() *http.Request { return httptest.NewRequest(http.MethodPost, "/webhooks", nil) }, false},
+		{"401 over the body", sc, func() *http.Request { return post("/webhooks", body) }, false},
+		{"401 before the body, an earlier stage read it", bearer, func() *http.Request {
+			return rawbody.With(post("/webhooks", body), body)
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			verify.Middleware(tt.v)(http.NotFoundHandler()).ServeHTTP(w, tt.req())
+			assert.Equal(t, 401, w.Code)
+			if tt.close {
+				assert.Equal(t, "close", w.Header().Get("Connection"))
+			} else {
+				assert.Empty(t, w.Header().Get("Connection"))
+			}
+		})
 	}
 }

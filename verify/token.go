@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -11,6 +12,7 @@ import (
 type Bearer struct {
 	tokens digestSet
 	first  string
+	plain  []string // every token, for RedactRequest to find
 }
 
 // NewBearer accepts any of the given tokens; the first one signs. It returns an error wrapping
@@ -20,7 +22,7 @@ func NewBearer(tokens ...string) (*Bearer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Bearer{tokens: set, first: tokens[0]}, nil
+	return &Bearer{tokens: set, first: tokens[0], plain: slices.Clone(tokens)}, nil
 }
 
 // Verify checks the Authorization header. It wraps ErrMissing when there is no header or it
@@ -58,6 +60,7 @@ type APIKey struct {
 	header string
 	keys   digestSet
 	first  string
+	plain  []string // every key, for RedactRequest to find
 }
 
 // NewAPIKey accepts any of keys in the named header; the first key signs. It returns an error
@@ -71,7 +74,7 @@ func NewAPIKey(header string, keys ...string) (*APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &APIKey{header: http.CanonicalHeaderKey(header), keys: set, first: keys[0]}, nil
+	return &APIKey{header: http.CanonicalHeaderKey(header), keys: set, first: keys[0], plain: slices.Clone(keys)}, nil
 }
 
 // Verify checks the header. It wraps ErrMissing when it is absent, ErrMalformed when it is

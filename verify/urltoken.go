@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
-
-// Redacted replaces a secret token in the text RedactURL and URLToken.Redact return.
-const Redacted = "REDACTED"
 
 // URLTokenConfig configures a URLToken. Set exactly one of Query and PathValue, and at least one
 // token.
@@ -31,12 +29,14 @@ type URLTokenConfig struct {
 
 // URLToken verifies and produces a secret token in the request URL, for senders that can be
 // given a URL but no credentials. Prefer a signature where the provider offers one: a URL is
-// logged by proxies and load balancers that never see headers. Log this package's receivers'
-// URLs through RedactURL. Build one with NewURLToken; it is safe for concurrent use.
+// logged by proxies and load balancers that never see headers. Log the requests of this
+// package's receivers through RedactRequest. Build one with NewURLToken; it is safe for
+// concurrent use.
 type URLToken struct {
 	query  string
 	path   string
 	tokens digestSet
+	plain  []string // the tokens, for RedactRequest and RedactURL to find in a URL
 	first  string
 }
 
@@ -54,7 +54,7 @@ func NewURLToken(cfg URLTokenConfig) (*URLToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &URLToken{query: query, path: path, tokens: set, first: cfg.Tokens[0]}, nil
+	return &URLToken{query: query, path: path, tokens: set, plain: slices.Clone(cfg.Tokens), first: cfg.Tokens[0]}, nil
 }
 
 // Verify checks the token in r's URL. It wraps ErrMissing when the query parameter or the path
@@ -124,7 +124,7 @@ func (t *URLToken) Sign(r *http.Request, _ []byte) error {
 		r.URL = &url.URL{}
 	}
 	if t.query != "" {
-		q := rewriteQuery(r.URL.RawQuery, t.query, nil)
+		q := dropParam(r.URL.RawQuery, t.query)
 		if q != "" {
 			q += "&"
 		}
@@ -151,50 +151,10 @@ func (t *URLToken) Sign(r *http.Request, _ []byte) error {
 // NeedsBody returns false: a URL token is decided from the URL alone.
 func (t *URLToken) NeedsBody() bool { return false }
 
-// Redact returns u as text with the token replaced by "REDACTED": with Query, every value of
-// the query parameter, whatever it holds; with PathValue, every path segment (escaped or not)
-// that equals one of the tokens. u is not modified. A nil u gives "".
-func (t *URLToken) Redact(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	return t.redact(u).String()
-}
-
-// redact returns a copy of u with the token replaced.
-func (t *URLToken) redact(u *url.URL) *url.URL {
-	c := *u
-	if t.query != "" {
-		c.RawQuery = rewriteQuery(u.RawQuery, t.query, func(key string) string {
-			return key + "=" + Redacted
-		})
-		return &c
-	}
-	if c.Opaque != "" {
-		c.Opaque, _ = t.redactSegments(c.Opaque)
-	}
-	if escaped, changed := t.redactSegments(u.EscapedPath()); changed {
-		// The segments were valid escaped text and REDACTED needs no escaping, so this cannot
-		// fail; should it, the URL is given up entirely rather than risk printing a token.
-		if setEscapedPath(&c, escaped) != nil {
-			return &url.URL{Path: Redacted}
-		}
-	}
-	return &c
-}
-
-// redactSegments replaces the segments of an escaped path that equal a token, escaped or not.
-func (t *URLToken) redactSegments(escaped string) (string, bool) {
-	segments := strings.Split(escaped, "/")
-	changed := false
-	for i, s := range segments {
-		if t.isToken(s) {
-			segments[i] = Redacted
-			changed = true
-		}
-	}
-	return strings.Join(segments, "/"), changed
-}
+// Redact returns u as text redacted as RedactURL(t, u) redacts it: every query value, the
+// fragment, and every path segment that holds one of the tokens. u is not modified. A nil u
+// gives "".
+func (t *URLToken) Redact(u *url.URL) string { return RedactURL(t, u) }
 
 // isToken reports whether an escaped path segment is one of the tokens, escaped or not.
 func (t *URLToken) isToken(segment string) bool {
@@ -203,25 +163,6 @@ func (t *URLToken) isToken(segment string) bool {
 	}
 	v, err := url.PathUnescape(segment)
 	return t.tokens.contains(segment) || (err == nil && v != segment && t.tokens.contains(v))
-}
-
-// RedactURL returns u as text with the token of every URLToken inside v (directly, or as a part
-// of All or Any, at any depth) replaced by "REDACTED", and u.String() when v holds none. Log
-// request URLs through it, so that a token never reaches a log line. u is not modified. A nil u
-// gives "".
-func RedactURL(v Verifier, u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	out := u
-	if v != nil {
-		walk(v, func(p Verifier) {
-			if t, ok := p.(*URLToken); ok && t != nil {
-				out = t.redact(out)
-			}
-		})
-	}
-	return out.String()
 }
 
 // String describes the verifier without its tokens.
@@ -235,10 +176,10 @@ func (t *URLToken) String() string {
 // GoString is String, so that %#v cannot print tokens either.
 func (t *URLToken) GoString() string { return t.String() }
 
-// rewriteQuery returns the raw query with every parameter named name dropped (replace nil) or
-// replaced by replace(its raw key); other parameters are kept as they were, in order. Both "&"
-// and ";" separate parameters here, so that nothing net/url might read as the parameter is left.
-func rewriteQuery(raw, name string, replace func(key string) string) string {
+// dropParam returns the raw query with every parameter named name dropped; other parameters
+// are kept as they were, in order. Both "&" and ";" separate parameters here, so that nothing
+// net/url might read as the parameter is left.
+func dropParam(raw, name string) string {
 	var b strings.Builder
 	var sep byte // the separator before the current parameter
 	empty := true
@@ -249,15 +190,7 @@ func rewriteQuery(raw, name string, replace func(key string) string) string {
 			pair = raw[:i]
 		}
 		key, _, _ := strings.Cut(pair, "=")
-		keep := true
-		if unescaped, err := url.QueryUnescape(key); key == name || (err == nil && unescaped == name) {
-			if replace == nil {
-				keep = false
-			} else {
-				pair = replace(key)
-			}
-		}
-		if keep {
+		if unescaped, err := url.QueryUnescape(key); key != name && (err != nil || unescaped != name) {
 			if !empty {
 				b.WriteByte(sep)
 			}

@@ -191,20 +191,21 @@ func TestURLTokenRedact(t *testing.T) {
 		want string
 	}{
 		{"query", query, "/hook?token=tok-old", "/hook?token=REDACTED"},
-		{"query, any value", query, "/hook?a=1&token=anything&b=2", "/hook?a=1&token=REDACTED&b=2"},
+		{"query, any value", query, "/hook?a=1&token=anything&b=2", "/hook?a=REDACTED&token=REDACTED&b=REDACTED"},
 		{"query, repeated", query, "/hook?token=x&token=y", "/hook?token=REDACTED&token=REDACTED"},
 		{"query, escaped name", query, "/hook?tok%65n=tok-old", "/hook?tok%65n=REDACTED"},
-		{"query, semicolon", query, "/hook?a=1;token=tok-old", "/hook?a=1;token=REDACTED"},
+		{"query, semicolon", query, "/hook?a=1;token=tok-old", "/hook?a=REDACTED;token=REDACTED"},
 		{"query, no value", query, "/hook?token", "/hook?token=REDACTED"},
 		{"query, absolute", query, "https://example.com/hook?token=tok-old", "https://example.com/hook?token=REDACTED"},
-		{"query, other parameters kept", query, "/hook?x=tok-old", "/hook?x=tok-old"},
+		{"query, every value", query, "/hook?x=tok-old", "/hook?x=REDACTED"},
 		{"query, none", query, "/hook", "/hook"},
 		{"path", path, "/webhooks/record360/tok-old", "/webhooks/record360/REDACTED"},
-		{"path with a query", path, "/webhooks/record360/tok-new?x=1", "/webhooks/record360/REDACTED?x=1"},
+		{"path with a query", path, "/webhooks/record360/tok-new?x=1", "/webhooks/record360/REDACTED?x=REDACTED"},
 		{"path, escaped", path, "/webhooks/record360/tok%2Dold", "/webhooks/record360/REDACTED"},
 		{"path, escaped slash", path, "/webhooks/a%2Fb", "/webhooks/REDACTED"},
 		{"path, every segment", path, "/tok-old/x/tok-new/", "/REDACTED/x/REDACTED/"},
-		{"path, other segments kept", path, "/webhooks/record360/tok-old2", "/webhooks/record360/tok-old2"},
+		{"path, a token inside a segment", path, "/webhooks/record360/tok-old2", "/webhooks/record360/REDACTED"},
+		{"path, other segments kept", path, "/webhooks/record360/tok", "/webhooks/record360/tok"},
 		{"path, none", path, "/webhooks/record360", "/webhooks/record360"},
 	}
 	for _, tt := range tests {
@@ -241,11 +242,11 @@ func TestRedactURL(t *testing.T) {
 		v    verify.Verifier
 		want string
 	}{
-		{"no URL token", bearer, "/webhooks/p-secret?key=q-secret&page=2"},
-		{"nil verifier", nil, "/webhooks/p-secret?key=q-secret&page=2"},
-		{"query token", query, "/webhooks/p-secret?key=REDACTED&page=2"},
-		{"inside Any", anyOf, "/webhooks/p-secret?key=REDACTED&page=2"},
-		{"both, inside All and Any", nested, "/webhooks/REDACTED?key=REDACTED&page=2"},
+		{"no URL token", bearer, "/webhooks/p-secret?key=REDACTED&page=REDACTED"},
+		{"nil verifier", nil, "/webhooks/p-secret?key=REDACTED&page=REDACTED"},
+		{"query token", query, "/webhooks/p-secret?key=REDACTED&page=REDACTED"},
+		{"inside Any", anyOf, "/webhooks/p-secret?key=REDACTED&page=REDACTED"},
+		{"both, inside All and Any", nested, "/webhooks/REDACTED?key=REDACTED&page=REDACTED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,10 @@ import (
 // It returns nil for an authentic delivery and otherwise an error wrapping one of the package's
 // sentinel errors. Verify reads body, never r.Body, and does not modify r. Every Verifier in this
 // package is safe for concurrent use.
+//
+// A Verifier need not cover every header: an HMAC over the body leaves the other headers open
+// to change. A scheme declares which headers it authenticates by implementing
+// [HeaderAuthenticator]; a Verifier that does not is taken to authenticate none.
 type Verifier interface {
 	Verify(r *http.Request, body []byte) error
 }

@@ -5,9 +5,9 @@
 //     HMAC signature over the raw bytes (413 over the cap, 401 when it does not match) and the
 //     plain handler behind it reads the exact bytes with verify.RawBody.
 //   - /webhooks/record360/{token}: Record360 with a secret token in the URL in place of its
-//     default Bearer header, for an account whose webhooks carry no header yet (the path shows
-//     in the access log redacted), and the stages chained by hand: rate limit, verify, decode,
-//     idempotency claim, then the typed Router.
+//     default Bearer header, for an account whose webhooks carry no header yet (the access log
+//     shows the path with the token redacted, and no query value), and the stages chained by
+//     hand: rate limit, verify, decode, idempotency claim, then the typed Router.
 //
 // Configuration comes from the environment: ACME_WEBHOOK_SECRET, RECORD360_URL_TOKEN and ADDR
 // (default 127.0.0.1:8080).
@@ -126,13 +126,15 @@ func newApp(cfg config, log *slog.Logger) (*app, error) {
 	return &app{router: r, store: store}, nil
 }
 
-// accessLog logs every request with the URL token redacted.
+// accessLog logs every request with its path and query redacted by verify.RedactRequest: every
+// query value, and every path segment that holds the URL token or the {token} value chi found
+// (r is the request chi routed once next returns, so it has the route's path values).
 func accessLog(log *slog.Logger, v verify.Verifier) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			next.ServeHTTP(w, r)
-			log.InfoContext(r.Context(), "request", "method", r.Method, "url", verify.RedactURL(v, r.URL), "duration", time.Since(start))
+			log.InfoContext(r.Context(), "request", "method", r.Method, "url", verify.RedactRequest(v, r), "duration", time.Since(start))
 		})
 	}
 }

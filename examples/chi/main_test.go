@@ -114,6 +114,31 @@ func TestRecord360ChainedByHand(t *testing.T) {
 	assert.NotContains(t, out, urlSecret, "the token never reaches the log")
 }
 
+// TestAccessLogRedactsWhateverTheSenderSends sends the URL token, through a real server, where
+// a sender might put it by mistake, and looks for it in the whole log.
+func TestAccessLogRedactsWhateverTheSenderSends(t *testing.T) {
+	srv, logs := start(t)
+	body := webhooktest.FixtureBody(t, "record360", "v3_inspection_created.json")
+	tests := []struct {
+		name   string
+		target string
+		want   string // the access log's url: the guessed path value is redacted too
+	}{
+		{"then %2F", "/webhooks/record360/" + urlSecret + "%2Fx", "/webhooks/record360/REDACTED"},
+		{"inside a segment", "/webhooks/record360/x" + urlSecret + "y", "/webhooks/record360/REDACTED"},
+		{"in the query of the path route", "/webhooks/record360/guess?token=" + urlSecret, "/webhooks/record360/REDACTED?token=REDACTED"},
+		{"in the query, upper case", "/webhooks/acme?TOKEN=" + urlSecret, "/webhooks/acme?TOKEN=REDACTED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _ := post(t, srv.URL+tt.target, body, nil)
+			assert.Equal(t, 401, status)
+			assert.Contains(t, logs.String(), tt.want)
+		})
+	}
+	assert.NotContains(t, logs.String(), urlSecret)
+}
+
 func TestMissingSecretsAreErrors(t *testing.T) {
 	_, err := newApp(config{record360Token: urlSecret}, slog.New(slog.DiscardHandler))
 	assert.ErrorIs(t, err, verify.ErrConfig)

@@ -84,7 +84,9 @@ type Config struct {
 // Store is an idempotency.Store kept in a PostgreSQL table, shared by every replica that uses
 // the same table. Build it with New; the zero Store is not usable. It is safe for concurrent
 // use. Claim, Renew, Complete and Release are one statement each, on a connection of the pool,
-// but for the exceptions the package documentation describes.
+// but for the exceptions the package documentation describes. Claims never hold the last
+// quarter of the pool's connections (at least one): a burst of claims waits for the others, and
+// the renewals, completions and releases of the keys already held go through the rest.
 type Store struct {
 	pool      *pgxpool.Pool
 	table     string // the quoted, possibly schema-qualified name
@@ -92,6 +94,7 @@ type Store struct {
 	batch     int
 	q         queries
 	onCleanup func(int, error)
+	claims    chan struct{} // a slot for each Claim in progress; see claimSlots
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -133,6 +136,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, cfg Config) (*Store, error) {
 		batch:     cfg.CleanupBatch,
 		q:         newQueries(ident),
 		onCleanup: cfg.OnCleanup,
+		claims:    make(chan struct{}, claimSlots(int(pool.Config().MaxConns))),
 	}
 	if !cfg.SkipMigrate {
 		if err := s.Migrate(ctx); err != nil {
@@ -182,6 +186,12 @@ func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (ide
 	}
 	if s.closed.Load() {
 		return idempotency.Claim{}, fmt.Errorf("pgstore: claim: %w", idempotency.ErrClosed)
+	}
+	select {
+	case s.claims <- struct{}{}:
+		defer func() { <-s.claims }()
+	case <-ctx.Done():
+		return idempotency.Claim{}, fmt.Errorf("pgstore: claim: waiting for a connection: %w", ctx.Err())
 	}
 	token := rand.Text()
 	k := []byte(key)
@@ -311,6 +321,14 @@ func (s *Store) nowArg() any {
 		return nil
 	}
 	return s.now()
+}
+
+// claimSlots is how many Claims may run at once on a pool of size connections: all but a
+// quarter of them (at least one), which are kept for Renew, Complete and Release, so that a
+// burst of deliveries, each claiming, cannot queue the renewal of a held key behind it until
+// its lease lapses.
+func claimSlots(size int) int {
+	return max(1, size-max(1, size/4))
 }
 
 // micros is d in whole microseconds, PostgreSQL's resolution, rounded up so that a positive

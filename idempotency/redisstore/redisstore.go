@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -46,11 +47,14 @@ type Config struct {
 // Store is an idempotency.Store kept in Redis, shared by every process that uses the same
 // Redis and Prefix. Build it with New: the methods of a zero Store return an error wrapping
 // idempotency.ErrConfig. It is safe for concurrent use. It does not own the client: close the
-// client when done with the store.
+// client when done with the store. Claims never hold the last quarter of the client's pool of
+// connections (at least one): a burst of claims waits for the others, and the renewals,
+// completions and releases of the keys already held go through the rest.
 type Store struct {
 	client redis.UniversalClient
 	prefix string
 	now    func() time.Time
+	claims chan struct{} // a slot for each Claim in progress; see claimSlots
 }
 
 // New returns a Store on client: a *redis.Client (one node, or Sentinel through
@@ -64,7 +68,28 @@ func New(client redis.UniversalClient, cfg Config) (*Store, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = DefaultPrefix
 	}
-	return &Store{client: client, prefix: cfg.Prefix, now: cfg.Now}, nil
+	return &Store{client: client, prefix: cfg.Prefix, now: cfg.Now, claims: make(chan struct{}, claimSlots(poolSize(client)))}, nil
+}
+
+// poolSize is the client's pool of connections (per node, for a cluster).
+func poolSize(client redis.UniversalClient) int {
+	switch c := client.(type) {
+	case *redis.Client:
+		return c.Options().PoolSize
+	case *redis.ClusterClient:
+		return c.Options().PoolSize
+	case *redis.Ring:
+		return c.Options().PoolSize
+	}
+	return 10 * runtime.GOMAXPROCS(0) // go-redis's default
+}
+
+// claimSlots is how many Claims may run at once on a pool of size connections: all but a
+// quarter of them (at least one), which are kept for Renew, Complete and Release, so that a
+// burst of deliveries, each claiming, cannot queue the renewal of a held key behind it until
+// its lease lapses.
+func claimSlots(size int) int {
+	return max(1, size-max(1, size/4))
 }
 
 // Claim takes key for lease if it is free, and otherwise reports InFlight, with the holder's
@@ -72,6 +97,12 @@ func New(client redis.UniversalClient, cfg Config) (*Store, error) {
 func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (idempotency.Claim, error) {
 	if err := s.check(ctx, "claim", key, "", lease); err != nil {
 		return idempotency.Claim{}, err
+	}
+	select {
+	case s.claims <- struct{}{}:
+		defer func() { <-s.claims }()
+	case <-ctx.Done():
+		return idempotency.Claim{}, fmt.Errorf("redisstore: claim %q: waiting for a connection: %w", key, ctx.Err())
 	}
 	token := rand.Text()
 	reply, err := claimScript.Run(ctx, s.client, []string{s.prefix + key},

@@ -49,7 +49,9 @@ var _ idempotency.Store = renewSignal{}
 // once, spread across them: the handler runs once. With a handler that outlives two of its
 // leases, the renewals keep the key held: one run still, never two at once.
 func TestReplicas(t *testing.T) {
-	const lease = 300 * time.Millisecond
+	// A lease long enough that a loaded machine, the race detector on, does not delay a
+	// renewal by a whole lease: each renewal may take until the lease would lapse, seconds.
+	const lease = 3 * time.Second
 	for _, c := range []struct {
 		name string
 		cfg  receiver.Config
@@ -70,10 +72,8 @@ func TestReplicas(t *testing.T) {
 		{
 			name: "TwiceTheLease",
 			cfg:  receiver.Config{Lease: lease, HandlerTimeout: lease / 3},
-			// A renewal has a third of the lease, 100 ms, to reach Redis and come back. With
-			// 1,000 requests served at once by one process on two cores under the race
-			// detector, goroutines wait longer than that to be scheduled, and the test would
-			// measure the scheduler; 16 connections per replica keep the load on the store.
+			// 16 connections per replica keep the load on the store rather than on the
+			// scheduler of one process on two cores serving 1,000 requests at once.
 			conns: 16,
 			work: func(t *testing.T, renewals <-chan struct{}) {
 				// Renewals come every third of the lease: six of them span two leases.

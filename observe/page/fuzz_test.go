@@ -10,8 +10,8 @@ import (
 )
 
 // FuzzRedactPath feeds the page's path redaction arbitrary paths and query strings from a
-// sender: whatever the query holds, every value the page shows is verify.Redacted, and it never
-// panics.
+// sender: whatever the query holds, every value the page shows is verify.Redacted (parameters
+// separated by "&" or ";"), and it never panics.
 func FuzzRedactPath(f *testing.F) {
 	for _, seed := range [][2]string{
 		{"/webhooks/record360", "token=s3cret"},
@@ -31,23 +31,15 @@ func FuzzRedactPath(f *testing.F) {
 		}
 		_, query, found := strings.Cut(out, "?")
 		if !found {
-			if rawQuery != "" {
+			if before, _, _ := strings.Cut(rawQuery, "#"); before != "" {
 				t.Fatalf("query %q dropped without a mark: %q", rawQuery, out)
 			}
 			return
 		}
-		if query == verify.Redacted {
-			return // a query that does not parse is shown as one mark
-		}
-		q, err := url.ParseQuery(query)
-		if err != nil {
-			t.Fatalf("the page shows a query it cannot parse: %q: %v", out, err)
-		}
-		for name, vs := range q {
-			for _, v := range vs {
-				if v != verify.Redacted {
-					t.Fatalf("value %q of %q shown in %q", v, name, out)
-				}
+		for pair := range strings.FieldsFuncSeq(query, func(c rune) bool { return c == '&' || c == ';' }) {
+			name, value, ok := strings.Cut(pair, "=")
+			if !ok || value != verify.Redacted {
+				t.Fatalf("value %q of %q shown in %q", value, name, out)
 			}
 		}
 	})

@@ -9,9 +9,10 @@
 // ::1, with no proxy header), and answers anyone else 403.
 //
 // A Page learns of deliveries in two steps: Middleware, wrapped around each receiver, records
-// what only the request knows (the method, the path with query values redacted, the peer
-// address and the headers, every credential redacted at once), and Observe, the receiver's
-// Observer, completes that record from the receiver's Outcome and keeps it. A body is kept only
+// what only the request knows (the method, the peer address and the headers, every credential
+// redacted at once), and Observe, the receiver's Observer, completes that record from the
+// receiver's Outcome, with the path the receiver redacted (Outcome.Path: query values, URL
+// tokens and other secrets of its Verifier), and keeps it. A body is kept only
 // when it was authenticated and decoded (Outcome.Envelope.Raw), cut to Config.MaxBodyBytes;
 // requests refused before authentication (401, 405, 413, 415, 429) are kept without their body.
 //
@@ -253,8 +254,12 @@ type captureKey struct{}
 // the request's context, where Observe finds them. The value of Authorization,
 // Proxy-Authorization, Cookie, Set-Cookie, of any header whose name contains signature, token,
 // secret, key, auth, password, credential, cookie, session or jwt, and of Config.RedactHeaders
-// becomes verify.Redacted; every query value of the path too, and a path matched by a ServeMux
-// pattern with wildcards (which may hold a URL token) is shown as the pattern.
+// becomes verify.Redacted. The path shown is the receiver's Outcome.Path, redacted by the
+// receiver with its Verifier (every query value, and every path segment that holds a URL token
+// or another of its secrets), wherever Middleware is mounted: around a receiver on a ServeMux
+// route, in chi's Use or With. For a handler that is no Receiver, Middleware's own redaction is
+// shown: every query value redacted, and a path matched by a route pattern with wildcards
+// (which may hold a URL token) shown as the pattern.
 func (p *Page) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &capture{method: clip(clean(r.Method), 16), path: redactPath(r), remote: remoteIP(r.RemoteAddr)}
@@ -264,7 +269,8 @@ func (p *Page) Middleware(next http.Handler) http.Handler {
 }
 
 // Observe is a receiver's Observer (receiver.Config.Observer, alone or in receiver.Observers):
-// it keeps the delivery o describes, with what Middleware recorded in ctx. The body kept is
+// it keeps the delivery o describes, with what Middleware recorded in ctx, and o.Path (redacted
+// by the receiver) in place of the path Middleware recorded when o has one. The body kept is
 // Outcome.Envelope.Raw, cut to MaxBodyBytes: none for a request refused before it was
 // authenticated (401, 405, 413, 415, 429) or whose body did not decode. The reason shown is
 // a few plain words: the kind of an authentication failure, never its detail, events.Message for
@@ -301,6 +307,11 @@ func (p *Page) Observe(ctx context.Context, o receiver.Outcome) {
 		d.Captured = true
 		d.Method, d.Path, d.RemoteAddr = c.method, c.path, c.remote
 		d.Headers, d.HeadersDropped = c.headers, c.headersDropped
+	}
+	if o.Path != "" {
+		// Redacted by the receiver, which knows its Verifier and sees the path values of the
+		// route, wherever Middleware is mounted.
+		d.Path = clip(clean(o.Path), maxField)
 	}
 	switch {
 	case refusedBeforeAuth(o):

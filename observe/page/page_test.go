@@ -753,7 +753,7 @@ func TestPathWildcardsAndQueryValuesRedacted(t *testing.T) {
 	mux.ServeHTTP(w, g)
 	d := w.Body.String()
 	for _, want := range []string{
-		"POST /hooks/r360/{token}?a=REDACTED&amp;b=REDACTED&amp;b=REDACTED",
+		"POST /hooks/r360/REDACTED?a=REDACTED&amp;b=REDACTED&amp;b=REDACTED", // the receiver's Outcome.Path
 		`<th>X-Account</th><td class="mono redacted">REDACTED</td>`,
 		`<th>X-Api-Key</th><td class="mono redacted">REDACTED</td>`,
 		`<th>Cookie</th><td class="mono redacted">REDACTED</td>`,

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,30 +99,24 @@ func isSecretHeader(name string, extra map[string]bool) bool {
 	return false
 }
 
-// redactPath returns the request's path as the page shows it: the path of the ServeMux route
+// redactPath returns the request's path as the page shows it when the receiver's Outcome has no
+// Path (the handler Middleware wraps is no Receiver): verify.RedactRequest without a verifier,
+// so every query value becomes verify.Redacted (one may be a URL token, as
+// verify.URLTokenConfig.Query reads it) and any fragment is dropped, with the path of the route
 // pattern in place of the path when the pattern has wildcards (one may carry a URL token, as
-// verify.URLTokenConfig.PathValue does), and every query value replaced by verify.Redacted (one
-// may be a URL token, as verify.URLTokenConfig.Query does); the parameter names are kept.
+// verify.URLTokenConfig.PathValue reads it). The pattern is known only behind a router that has
+// matched the route (a ServeMux, chi's With); a receiver's Outcome.Path, which Observe prefers,
+// is redacted wherever Middleware is mounted.
 func redactPath(r *http.Request) string {
 	if r.URL == nil {
 		return ""
 	}
-	path := r.URL.EscapedPath()
+	path := verify.RedactRequest(nil, r)
 	if pat := patternPath(r.Pattern); strings.Contains(pat, "{") {
+		_, query, found := strings.Cut(path, "?")
 		path = pat
-	}
-	if r.URL.RawQuery != "" {
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil && len(q) == 0 {
-			path += "?" + verify.Redacted
-		} else {
-			for name, vs := range q {
-				for i := range vs {
-					vs[i] = verify.Redacted
-				}
-				q[name] = vs
-			}
-			path += "?" + q.Encode()
+		if found {
+			path += "?" + query
 		}
 	}
 	return clip(clean(path), maxField)

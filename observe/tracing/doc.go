@@ -38,7 +38,7 @@
 // and http.response.status_code. The query string is never recorded, as a URL token may be
 // there. Nor is url.path when it might hold a URL token: it is recorded when a ServeMux route
 // without wildcards matched the request (a token in the path is a wildcard's value), or for
-// every request, redacted with verify.RedactURL, when Config.Verifier is set.
+// every request, redacted with verify.RedactRequest, when Config.Verifier is set.
 //
 // Observe adds the delivery's attributes, named by the Key constants: inspecthook.provider,
 // inspecthook.event.type, inspecthook.event.types (when there are several),

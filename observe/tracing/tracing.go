@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -77,10 +76,11 @@ type Config struct {
 	// "webhook <provider>", or "webhook" without a provider.
 	SpanName func(provider string) string
 
-	// Verifier, when set, is used only to redact URL tokens from url.path with
-	// verify.RedactURL, never to verify: give it the Verifier of the receivers behind
-	// Middleware (or a verify.AllOf of theirs). Then url.path is recorded, redacted, for every
-	// request. Without it, url.path is recorded only when a ServeMux route without wildcards
+	// Verifier, when set, is used only to redact url.path with verify.RedactRequest, never to
+	// verify: give it the Verifier of the receivers behind Middleware (or a verify.AllOf of
+	// theirs). Then url.path is recorded for every request, with every segment that holds a
+	// URL token (the route's path value, or any of the tokens) or another of the Verifier's
+	// secrets redacted. Without it, url.path is recorded only when a ServeMux route without wildcards
 	// matched the request, as a URL token in the path (verify.URLTokenConfig.PathValue) is
 	// the value of a wildcard; behind another router, such as chi, url.path is left out.
 	Verifier verify.Verifier
@@ -221,7 +221,8 @@ func (t *Tracing) requestAttributes(r *http.Request) []attribute.KeyValue {
 }
 
 // pathAttributes are http.route, the path of the ServeMux pattern that matched r, and
-// url.path when it cannot hold a URL token: redacted with the Verifier when there is one,
+// url.path when it cannot hold a URL token: redacted by verify.RedactRequest with the Verifier
+// when there is one,
 // else only when a pattern without wildcards matched (a token in the path is a wildcard's
 // value).
 func (t *Tracing) pathAttributes(r *http.Request) []attribute.KeyValue {
@@ -233,7 +234,8 @@ func (t *Tracing) pathAttributes(r *http.Request) []attribute.KeyValue {
 	switch {
 	case r.URL == nil:
 	case t.verifier != nil:
-		path := verify.RedactURL(t.verifier, &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath})
+		// The path of RedactRequest's text: its escaped path holds no "?".
+		path, _, _ := strings.Cut(verify.RedactRequest(t.verifier, r), "?")
 		attrs = append(attrs, semconv.URLPath(cut(path)))
 	case route != "" && !strings.Contains(route, "{"):
 		attrs = append(attrs, semconv.URLPath(cut(r.URL.EscapedPath())))

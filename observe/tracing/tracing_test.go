@@ -534,6 +534,43 @@ func TestURLTokenNeverRecorded(t *testing.T) {
 	}
 }
 
+// TestURLTokenNeverRecordedWhereverSent sends a path-token route its token where a sender
+// might put it by mistake and checks url.path, redacted with the Verifier, never holds it.
+func TestURLTokenNeverRecordedWhereverSent(t *testing.T) {
+	tests := []struct {
+		name    string
+		target  string
+		outside bool
+	}{
+		{"then %2F", r360Path + "/" + r360Token + "%2Fx", false},
+		{"then %2F, outside the mux", r360Path + "/" + r360Token + "%2Fx", true},
+		{"inside a segment", r360Path + "/x" + r360Token + "y", false},
+		{"in the query", r360Path + "/guess?token=" + r360Token, false},
+		{"a guess, outside the mux", r360Path + "/guess-1234", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := verify.NewURLToken(verify.URLTokenConfig{PathValue: "token", Tokens: []string{r360Token}})
+			require.NoError(t, err)
+			s := newSetup(t, options{provider: record360.Provider(), verifier: v, pattern: "POST /webhooks/record360/{token}",
+				cfg: tracing.Config{Verifier: v}, outside: tt.outside})
+			body := webhooktest.FixtureBody(t, "record360", r360Fixure)
+			w := webhooktest.Replay(t, s.srv, tt.target, body, nil)
+			require.Equal(t, http.StatusUnauthorized, w.Code)
+
+			spans := s.deliveries()
+			require.Len(t, spans, 1)
+			for _, sp := range s.rec.Ended() {
+				for _, kv := range texts(sp) {
+					require.NotContains(t, kv.Value.Emit(), r360Token, "%s holds the token", kv.Key)
+					require.NotContains(t, kv.Value.Emit(), "guess-1234", "%s holds the path value", kv.Key)
+				}
+			}
+			require.Equal(t, r360Path+"/"+verify.Redacted, attrs(spans[0])["url.path"].AsString())
+		})
+	}
+}
+
 // TestMiddlewareAlone checks the span of Middleware in front of a handler that is not a
 // Receiver (its own status, Error for 5xx) and in front of a mux of receivers (named once
 // Observe learns the provider).

@@ -1,19 +1,17 @@
 package main
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/inspecthook/inspecthook/internal/pgtest"
 )
 
 // TestRun runs a short, slow load end to end against the local PostgreSQL server: both
 // receivers acknowledge every delivery and every figure is printed.
 func TestRun(t *testing.T) {
-	url := postgresURL(t)
+	url := pgtest.URL(t)
 	var out strings.Builder
 	err := run(t.Context(), &out, options{
 		postgres: url, rate: 50, duration: time.Second, workers: 10, work: time.Millisecond,
@@ -41,7 +39,7 @@ func TestRun(t *testing.T) {
 func TestDrain(t *testing.T) {
 	var out strings.Builder
 	err := runDrain(t.Context(), &out, options{
-		postgres: postgresURL(t), drain: 50, work: time.Millisecond, drivers: "postgres,sqlite", timeout: time.Minute,
+		postgres: pgtest.URL(t), drain: 50, work: time.Millisecond, drivers: "postgres,sqlite", timeout: time.Minute,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -53,25 +51,4 @@ func TestDrain(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-}
-
-// postgresURL is the test server's URL; it skips the test when the server is unreachable, and
-// fails it when CI is "true".
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("INSPECTHOOK_POSTGRES_URL")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
-	conn, err := pgx.Connect(ctx, url)
-	cancel()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is unreachable: %v", err)
-		}
-		t.Skipf("PostgreSQL is unreachable (set INSPECTHOOK_POSTGRES_URL): %v", err)
-	}
-	_ = conn.Close(t.Context())
-	return url
 }

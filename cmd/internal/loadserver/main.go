@@ -4,7 +4,9 @@
 // as wrk to compare the two. The receiver takes its idempotency key from the header named by
 // -key-header, so a load tool makes every request a new event by sending a new value each
 // time; both modes are given the same request: SafetyCulture's legacy inspection fixture,
-// signed as SafetyCulture signs it.
+// signed as SafetyCulture signs it, with an API key in X-Load-Key. SafetyCulture's HMAC signs
+// the body alone, so the receiver trusts the key header only because the API key
+// authenticates the sender (the verifier is the HMAC and the API key, both checked).
 //
 // It prints the URL and the headers of a valid request, writes a wrk script that sends it with a
 // new key each time to the path given by -lua, and stops by itself after -duration, printing
@@ -46,6 +48,10 @@ const (
 	fixture = "safetyculture/legacy_inspection_started.json"
 	secret  = "loadserver-secret"
 	path    = "/webhooks/safetyculture"
+
+	// apiKeyHeader carries apiKey, which authenticates the load tool, and with it the key header.
+	apiKeyHeader = "X-Load-Key"
+	apiKey       = "loadserver-key"
 )
 
 type options struct {
@@ -119,8 +125,8 @@ func run(ctx context.Context, out io.Writer, o options, ready chan<- string) err
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Fprintf(out, "loadserver: mode %s, GOMAXPROCS %d, %s for %s\n", o.mode, runtime.GOMAXPROCS(0), url, o.duration)
-	fmt.Fprintf(out, "POST %s\nContent-Type: application/json\nX-Safetyculture-Signature: %s\n%s: <a new value for each request>\n(body: %s, %d bytes)\n",
-		url, sig, o.keyHeader, fixture, len(body))
+	fmt.Fprintf(out, "POST %s\nContent-Type: application/json\nX-Safetyculture-Signature: %s\n%s: %s\n%s: <a new value for each request>\n(body: %s, %d bytes)\n",
+		url, sig, apiKeyHeader, apiKey, o.keyHeader, fixture, len(body))
 	if o.lua != "" {
 		if err := os.WriteFile(o.lua, []byte(wrkScript(body, sig, o.keyHeader)), 0o644); err != nil {
 			return err
@@ -177,12 +183,20 @@ func newReceiver(auth *verify.HMAC, o options, c *counts) (*receiver.Receiver, e
 	if err != nil {
 		return nil, err
 	}
+	key, err := verify.NewAPIKey(apiKeyHeader, apiKey)
+	if err != nil {
+		return nil, err
+	}
+	both, err := verify.All(key, auth)
+	if err != nil {
+		return nil, err
+	}
 	logger := slog.New(slog.DiscardHandler)
 	if o.logLines {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	rx, err := receiver.New(safetyculture.Provider(), receiver.Config{
-		Verifier:             auth,
+		Verifier:             both,
 		Limiter:              lim,
 		IdempotencyKeyHeader: o.keyHeader,
 		Logger:               logger,
@@ -204,6 +218,7 @@ wrk.method = "POST"
 wrk.body = [==[%s]==]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Safetyculture-Signature"] = "%s"
+wrk.headers["%s"] = "%s"
 
 local threads = 0
 function setup(thread)
@@ -223,7 +238,7 @@ function request()
   wrk.headers["%s"] = prefix .. counter
   return wrk.format()
 end
-`, fixture, keyHeader, body, sig, keyHeader)
+`, fixture, keyHeader, body, sig, apiKeyHeader, apiKey, keyHeader)
 }
 
 // counts counts the answers by status, duplicates apart.

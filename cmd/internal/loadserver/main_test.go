@@ -44,6 +44,7 @@ func TestLoadServer(t *testing.T) {
 				r.Header.Set("Content-Type", "application/json")
 				r.Header.Set("X-Safetyculture-Signature", sig)
 				r.Header.Set("Webhook-Id", key)
+				r.Header.Set(apiKeyHeader, apiKey)
 				res, err := http.DefaultClient.Do(r)
 				require.NoError(t, err)
 				defer res.Body.Close()
@@ -76,6 +77,7 @@ func TestLoadServer(t *testing.T) {
 			assert.True(t, strings.Contains(string(script), string(body)), "the body, as signed")
 			assert.Contains(t, string(script), sig)
 			assert.Contains(t, string(script), `wrk.headers["Webhook-Id"] = prefix .. counter`)
+			assert.Contains(t, string(script), `wrk.headers["X-Load-Key"] = "loadserver-key"`)
 		})
 	}
 }
