@@ -245,7 +245,8 @@ func (h *claimHandler) serve(w http.ResponseWriter, r *http.Request, key string,
 
 // renew renews the lease of key, claimed by c, sent at sent, until the renewal it returns is
 // stopped. The first renewal is due one renewal interval after sent, the earliest the store
-// can have started the lease; each next one an interval after the last one started,
+// can have started the lease (so the lease lasts at least until sent plus the lease, which
+// bounds each renewal's wait); each next one an interval after the last one started,
 // or half an interval after a failed one, so a failing store gets more tries before the lease
 // lapses. It uses one timer and no goroutine between renewals, so a handler that ends within
 // the interval costs a timer, and the timers are reused (renewals), so it costs no allocation
@@ -254,19 +255,9 @@ func (h *claimHandler) renew(ctx context.Context, r *http.Request, key string, c
 	if h.cfg.renew <= 0 {
 		return nil
 	}
-	// The lease started when the store ran the claim: after sent, before now. The store's own
-	// clock says when (LeaseEnds less the lease); it may run apart from ours, so it is only
-	// taken within those bounds. A renewal may take until the lease would lapse from then.
-	held := sent
-	if s := c.LeaseEnds.Add(-h.cfg.lease); !c.LeaseEnds.IsZero() && s.After(held) {
-		held = s
-		if now := time.Now(); held.After(now) {
-			held = now
-		}
-	}
 	rn := renewals.Get().(*renewal)
 	rn.mu.Lock()
-	rn.h, rn.ctx, rn.r, rn.key, rn.token, rn.held, rn.stopped = h, ctx, r, key, c.Token, held, false
+	rn.h, rn.ctx, rn.r, rn.key, rn.token, rn.held, rn.stopped = h, ctx, r, key, c.Token, sent, false
 	rn.finishing.Store(false)
 	rn.stopping.Store(false)
 	due := max(h.cfg.renew-time.Since(sent), time.Millisecond)
@@ -297,7 +288,7 @@ type renewal struct {
 
 	mu      sync.Mutex // held during a Renew, so that stop waits for it
 	timer   *time.Timer
-	held    time.Time // when the lease of the last Claim or Renew that succeeded started
+	held    time.Time // when the last Claim or Renew that succeeded was sent: the lease lasts from then
 	stopped bool
 
 	// finishing is set once Complete or Release is on its way: a Renew that then finds the

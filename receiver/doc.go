@@ -10,6 +10,8 @@
 //	4 body              verify.Middleware             larger than MaxBodyBytes                   413
 //	5 verify            verify.Middleware             bad signature over the raw bytes           401, no detail
 //	6 decode            events.Middleware             not JSON / not the provider's shape        400
+//	                                                  (at most MaxDecoding at once; the sender   503
+//	                                                  went away while waiting its turn)
 //	7 validate          events.Middleware             required field missing                     422
 //	8 claim             idempotency.Middleware        already done / in flight / store down      200 without the handler / 409 / 503
 //	9 dispatch          Router (Handle, HandleUnknown) handler error or panic                    500, claim released

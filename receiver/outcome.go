@@ -38,6 +38,8 @@ type Outcome struct {
 	// rather than the request's URL, which may hold a token; it is not cut to the log line's
 	// 256 bytes.
 	Path string
+
+	decoding bool // the delivery holds a slot of the Receiver's gate
 }
 
 // Observers returns an Observer that calls each of obs in turn, skipping nil ones: for

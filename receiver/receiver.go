@@ -57,6 +57,15 @@ type Config struct {
 	// HandlerTimeout plus 10 s.
 	Lease time.Duration
 
+	// MaxDecoding bounds the deliveries decoded at once; more wait their turn, in order, and
+	// one whose sender goes away meanwhile is answered 503. Decoding is the stage that works
+	// the processor hardest: unbounded, a burst of deliveries keeps every other goroutine
+	// waiting to run, lease renewals included, for seconds on a busy machine. A slot is held
+	// from when the body has been read and verified until it is decoded (without a Verifier,
+	// reading the body is part of it), never while a handler runs. Default four per processor
+	// (4 × GOMAXPROCS); negative: no bound.
+	MaxDecoding int
+
 	// Retention is how long a handled event is remembered. Default
 	// idempotency.DefaultRetention (72 h), longer than any provider's retries.
 	Retention time.Duration
@@ -131,7 +140,8 @@ type Receiver struct {
 	log       *slog.Logger
 	routes    *Router
 	chain     http.Handler
-	scheme    string // verify.Scheme of the Verifier
+	scheme    string        // verify.Scheme of the Verifier
+	slots     chan struct{} // a slot for each delivery decoding (gate); nil for no bound
 }
 
 func (rx *Receiver) router() *Router { return rx.routes }
@@ -148,6 +158,9 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 		return nil, fmt.Errorf("%w: both a Verifier and InsecureSkipVerify", ErrConfig)
 	case cfg.MaxBodyBytes < 0, cfg.HandlerTimeout < 0, cfg.Lease < 0, cfg.Retention < 0:
 		return nil, fmt.Errorf("%w: negative limit", ErrConfig)
+	}
+	if cfg.MaxDecoding == 0 {
+		cfg.MaxDecoding = decodeSlots()
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = verify.DefaultMaxBodyBytes
@@ -178,6 +191,9 @@ func New(p events.Provider, cfg Config) (*Receiver, error) {
 			"leave IdempotencyKeyHeader empty to key deliveries by their body", ErrConfig, h, verify.Scheme(cfg.Verifier), h)
 	}
 	rx := &Receiver{provider: p, name: p.Name(), cfg: cfg, scheme: verify.Scheme(cfg.Verifier)}
+	if cfg.MaxDecoding > 0 {
+		rx.slots = make(chan struct{}, cfg.MaxDecoding)
+	}
 	rx.log = cfg.Logger.With("provider", p.Name())
 	if cfg.Store == nil && cfg.Inbox == nil {
 		store, err := idempotency.NewMemory(idempotency.MemoryConfig{Now: cfg.Now})
@@ -208,16 +224,16 @@ func (rx *Receiver) compose() http.Handler {
 	} else {
 		h = rx.claimDecoded(h)
 	}
-	h = rx.describe(h)
+	h = rx.ungate(rx.describe(h))
 	h = events.Middleware(rx.provider,
 		events.WithMaxBodyBytes(cfg.MaxBodyBytes),
 		events.WithOnReject(rx.decodeRejected),
 	)(h)
 	if cfg.Verifier == nil {
 		// Without a Verifier the decoding middleware reads the body itself.
-		h = rx.entering(StageBody, rx.entering(StageDecode, h))
+		h = rx.entering(StageBody, rx.entering(StageDecode, rx.gate(h)))
 	} else {
-		h = rx.entering(StageDecode, h)
+		h = rx.entering(StageDecode, rx.gate(h))
 	}
 	if cfg.Inbox == nil && cfg.IdempotencyKeyHeader != "" {
 		h = rx.claimByHeader(h)

@@ -186,10 +186,13 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, statusHandlerFailed, "internal server error\n")
 		return
 	}
-	d := rt.delivery(r, env, o)
-	// The Receiver recorded the route in the Outcome before the claim (describe): the Outcome is
-	// read by the lease renewal's error reports while the handler runs, so it is not written
-	// here.
+	// A Receiver recorded the delivery, with its route, in the Outcome before the claim
+	// (describe); the Outcome is read by the lease renewal's error reports while the handler
+	// runs, so it is not written here.
+	d := o.Delivery
+	if d.Envelope != env {
+		d = rt.delivery(r, env, o)
+	}
 	route, h := rt.route(env)
 	d.Route = route
 	// The handler's context does not end with the request's: a sender that hangs up does not

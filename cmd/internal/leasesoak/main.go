@@ -1,23 +1,29 @@
 // Command leasesoak checks the promise of one handler run per event under load. For each of
-// -runs runs it starts -replicas receivers on loopback, each with its own client of one shared
-// store (-store redis or postgres) under a fresh prefix or table, with a lease of -lease and a
-// handler timeout of -handler-timeout, and sends -deliveries identical deliveries of one new
-// event to them at once, round robin; the handler takes -work. It prints for each run how many
-// times the handler ran, the most runs at one moment, the answers by status and the store
-// errors the receivers reported, and exits 1 when a run ran the handler other than once, or
-// twice at once. Each run stops by itself within -timeout.
+// -runs runs it starts -replicas receivers on loopback, each a process of its own (this
+// program, run again, as a deployment runs replicas) with its own client of one shared store
+// (-store redis or postgres) under a fresh prefix or table, a lease of -lease and a handler
+// timeout of -handler-timeout, and sends -deliveries identical deliveries of one new event to
+// them at once, round robin; the handler takes -work. It prints for each run how many times the
+// handler ran, the most runs at one moment (from the replicas' clocks, one machine's), the
+// answers by status and the store errors the replicas reported (and, with -trace, the store
+// calls of the claims that won, for a run that broke), and exits 1 when a run ran the handler
+// other than once, or twice at once. Each run stops by itself within -timeout.
 //
 // Run it built with the race detector, beside CPU-burning processes, to check the promise on a
 // saturated machine:
 //
-//	go run -race ./cmd/internal/leasesoak -store redis -runs 10
-//	go run -race ./cmd/internal/leasesoak -store postgres -runs 10
+//	go build -race -o /tmp/leasesoak ./cmd/internal/leasesoak
+//	/tmp/leasesoak -store redis -runs 10 -lease 1.5s -handler-timeout 1s -work 900ms
+//	/tmp/leasesoak -store postgres -runs 10 -lease 1.5s -handler-timeout 1s -work 900ms
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,10 +33,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -63,7 +69,8 @@ type options struct {
 	handlerTimeout time.Duration
 	work           time.Duration
 	timeout        time.Duration
-	pool           int // connections per replica's client; 0 for the client's default
+	pool           int  // connections per replica's client; 0 for the client's default
+	trace          bool // print the store calls of the claims that won, for a run that broke
 }
 
 // result is what one run measured.
@@ -72,6 +79,7 @@ type result struct {
 	MaxAtOnce  int32       // the most handler runs at one moment
 	Statuses   map[int]int // answers by status; 0 counts transport errors
 	StoreErrs  []error     // what the receivers reported to OnError
+	Trace      []string    // the store calls of the claims that won, with -trace
 	Duration   time.Duration
 	Deliveries int
 }
@@ -84,6 +92,18 @@ func (r result) ok() bool {
 }
 
 func main() {
+	if opts := os.Getenv(childEnv); opts != "" {
+		var o replicaOptions
+		if err := json.Unmarshal([]byte(opts), &o); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		if err := serveReplica(o); err != nil {
+			fmt.Fprintln(os.Stderr, "leasesoak replica:", err)
+			os.Exit(2)
+		}
+		return
+	}
 	redisAddr := os.Getenv("INSPECTHOOK_REDIS_ADDR")
 	if redisAddr == "" {
 		redisAddr = "127.0.0.1:6379"
@@ -104,6 +124,7 @@ func main() {
 	flag.DurationVar(&o.work, "work", 0, "how long the handler works (it stops early when its context ends)")
 	flag.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on a run after this long")
 	flag.IntVar(&o.pool, "pool", 0, "connections in each replica's pool (0: the client's default)")
+	flag.BoolVar(&o.trace, "trace", false, "print the store calls of the claims that won, for a run that broke")
 	flag.Parse()
 	failed, err := soak(context.Background(), os.Stdout, o)
 	if err != nil {
@@ -141,69 +162,39 @@ func soak(ctx context.Context, out io.Writer, o options) (failed int, err error)
 		fmt.Fprintf(out, "run %d: %s: %d handler run(s), at most %d at once, answers %s, %d store error(s)%s, %s\n",
 			i+1, verdict, res.Runs, res.MaxAtOnce, statusText(res.Statuses), len(res.StoreErrs), firstErrors(res.StoreErrs),
 			res.Duration.Round(time.Millisecond))
+		if !res.ok() {
+			for _, line := range res.Trace {
+				fmt.Fprintln(out, "  "+line)
+			}
+		}
 	}
 	fmt.Fprintf(out, "%d of %d runs kept the promise\n", o.runs-failed, o.runs)
 	return failed, nil
 }
 
-// runOnce starts the replicas, sends the deliveries and counts.
+// runOnce starts the replicas, each a process of its own, sends the deliveries and counts.
 func runOnce(ctx context.Context, o options) (result, error) {
 	name := "leasesoak_" + strings.ToLower(rand.Text()[:12])
-	stores, cleanup, err := openStores(ctx, o, name)
+	cleanup, err := prepare(ctx, o, name)
 	if err != nil {
 		return result{}, err
 	}
 	defer cleanup()
 
-	var calls, running, maxRunning atomic.Int32
-	var mu sync.Mutex
-	var storeErrs []error
-	handle := func(ctx context.Context, _ *record360.Inspection) error {
-		calls.Add(1)
-		n := running.Add(1)
-		defer running.Add(-1)
-		for m := maxRunning.Load(); n > m && !maxRunning.CompareAndSwap(m, n); m = maxRunning.Load() {
+	var replicas []*replica
+	defer func() {
+		for _, r := range replicas {
+			r.kill()
 		}
-		if o.work > 0 {
-			t := time.NewTimer(o.work)
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-			}
-		}
-		return nil
-	}
-	auth, err := verify.NewBearer(token)
-	if err != nil {
-		return result{}, err
-	}
-	urls := make([]string, len(stores))
-	for i, store := range stores {
-		rx, err := receiver.New(record360.Provider(), receiver.Config{
-			Verifier:       auth,
-			Store:          store,
-			Lease:          o.lease,
-			HandlerTimeout: o.handlerTimeout,
-			Logger:         slog.New(slog.DiscardHandler),
-			OnError: func(_ context.Context, _ receiver.Delivery, err error) {
-				mu.Lock()
-				storeErrs = append(storeErrs, err)
-				mu.Unlock()
-			},
-		})
+	}()
+	urls := make([]string, o.replicas)
+	for i := range urls {
+		r, err := startReplica(ctx, o, name, i)
 		if err != nil {
 			return result{}, err
 		}
-		receiver.Handle(rx, record360.InspectionCreated, handle)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return result{}, err
-		}
-		srv := &http.Server{Handler: rx, ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
-		urls[i] = "http://" + ln.Addr().String() + path
+		replicas = append(replicas, r)
+		urls[i] = r.url
 	}
 
 	body, err := eventBody(name)
@@ -215,74 +206,322 @@ func runOnce(ctx context.Context, o options) (result, error) {
 	start := time.Now()
 	statuses := sendAll(ctx, hc, urls, body, o.deliveries)
 	res := result{Statuses: statuses, Duration: time.Since(start), Deliveries: o.deliveries}
-	res.Runs, res.MaxAtOnce = calls.Load(), maxRunning.Load()
-	mu.Lock()
-	res.StoreErrs = slices.Clone(storeErrs)
-	mu.Unlock()
+	var runs []span
+	for _, r := range replicas {
+		sum, err := r.finish()
+		if err != nil {
+			return result{}, err
+		}
+		runs = append(runs, sum.Runs...)
+		for _, e := range sum.Errors {
+			res.StoreErrs = append(res.StoreErrs, errors.New(e))
+		}
+		res.Trace = append(res.Trace, sum.Trace...)
+	}
+	res.Runs, res.MaxAtOnce = int32(len(runs)), maxOverlap(runs)
 	return res, nil
 }
 
-// openStores opens one store client per replica, all sharing name (a key prefix or a table),
-// and returns a cleanup that closes them and removes what the run left.
-func openStores(ctx context.Context, o options, name string) ([]idempotency.Store, func(), error) {
-	var stores []idempotency.Store
-	var closers []func()
-	cleanup := func() {
-		for _, c := range slices.Backward(closers) {
-			c()
+// prepare makes the shared store ready for name (PostgreSQL: the table, which the replicas
+// do not migrate, so that they cannot race to create it) and returns a cleanup that removes
+// what the run left.
+func prepare(ctx context.Context, o options, name string) (cleanup func(), err error) {
+	switch o.store {
+	case "redis":
+		client := redis.NewClient(&redis.Options{Addr: o.redisAddr})
+		if err := client.Ping(ctx).Err(); err != nil {
+			_ = client.Close()
+			return nil, fmt.Errorf("redis at %s: %w", o.redisAddr, err)
 		}
-	}
-	for range o.replicas {
-		switch o.store {
-		case "redis":
-			client := redis.NewClient(&redis.Options{Addr: o.redisAddr, PoolSize: o.pool})
-			closers = append(closers, func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				if keys, err := client.Keys(ctx, name+":*").Result(); err == nil && len(keys) > 0 {
-					_ = client.Del(ctx, keys...).Err()
-				}
-				_ = client.Close()
-			})
-			if err := client.Ping(ctx).Err(); err != nil {
-				cleanup()
-				return nil, nil, fmt.Errorf("redis at %s: %w", o.redisAddr, err)
+		return func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if keys, err := client.Keys(ctx, name+":*").Result(); err == nil && len(keys) > 0 {
+				_ = client.Del(ctx, keys...).Err()
 			}
-			store, err := redisstore.New(client, redisstore.Config{Prefix: name + ":"})
-			if err != nil {
-				cleanup()
-				return nil, nil, err
-			}
-			stores = append(stores, store)
-		case "postgres":
-			cfg, err := pgxpool.ParseConfig(o.postgresURL)
-			if err != nil {
-				cleanup()
-				return nil, nil, err
-			}
-			if o.pool > 0 {
-				cfg.MaxConns = int32(o.pool)
-			}
-			pool, err := pgxpool.NewWithConfig(ctx, cfg)
-			if err != nil {
-				cleanup()
-				return nil, nil, err
-			}
-			closers = append(closers, func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_, _ = pool.Exec(ctx, "DROP TABLE IF EXISTS "+name)
-				pool.Close()
-			})
-			store, err := pgstore.New(ctx, pool, pgstore.Config{Table: name})
-			if err != nil {
-				cleanup()
-				return nil, nil, fmt.Errorf("postgres: %w", err)
-			}
-			stores = append(stores, store)
+			_ = client.Close()
+		}, nil
+	default:
+		pool, err := pgxpool.New(ctx, o.postgresURL)
+		if err != nil {
+			return nil, err
 		}
+		if _, err := pgstore.New(ctx, pool, pgstore.Config{Table: name}); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		return func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, _ = pool.Exec(ctx, "DROP TABLE IF EXISTS "+name)
+			pool.Close()
+		}, nil
 	}
-	return stores, cleanup, nil
+}
+
+// childEnv, set in a process's environment, makes it a replica (serveReplica) rather than the
+// soak; its value is the replica's options, as JSON.
+const childEnv = "LEASESOAK_REPLICA"
+
+// replicaOptions are what a replica process is given.
+type replicaOptions struct {
+	Store, RedisAddr, PostgresURL, Name string
+	Index, Pool                         int
+	Lease, HandlerTimeout, Work         time.Duration
+	Trace                               bool
+}
+
+// span is one handler run, in Unix nanoseconds.
+type span struct{ Start, End int64 }
+
+// summary is what a replica reports once told to stop.
+type summary struct {
+	Runs   []span
+	Errors []string
+	Trace  []string
+}
+
+// replica is a running replica process.
+type replica struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Scanner
+	url   string
+}
+
+// startReplica starts replica i of the run name and waits for its URL.
+func startReplica(ctx context.Context, o options, name string, i int) (*replica, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := json.Marshal(replicaOptions{Store: o.store, RedisAddr: o.redisAddr, PostgresURL: o.postgresURL, Name: name,
+		Index: i, Pool: o.pool, Lease: o.lease, HandlerTimeout: o.handlerTimeout, Work: o.work, Trace: o.trace})
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Env = append(os.Environ(), childEnv+"="+string(opts))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	r := &replica{cmd: cmd, stdin: stdin, out: bufio.NewScanner(stdout)}
+	r.out.Buffer(nil, 16<<20)
+	if !r.out.Scan() {
+		r.kill()
+		return nil, fmt.Errorf("replica %d did not start: %v", i, r.out.Err())
+	}
+	r.url, _ = strings.CutPrefix(r.out.Text(), "listening ")
+	return r, nil
+}
+
+// finish tells the replica to stop and returns its summary.
+func (r *replica) finish() (summary, error) {
+	_ = r.stdin.Close()
+	var sum summary
+	if !r.out.Scan() {
+		return sum, fmt.Errorf("replica gave no summary: %v", r.out.Err())
+	}
+	if err := json.Unmarshal(r.out.Bytes(), &sum); err != nil {
+		return sum, fmt.Errorf("replica summary: %w", err)
+	}
+	return sum, r.cmd.Wait()
+}
+
+// kill ends a replica that has not finished.
+func (r *replica) kill() {
+	if r.cmd.ProcessState == nil {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+	}
+}
+
+// maxOverlap is the most spans that cover one moment.
+func maxOverlap(spans []span) int32 {
+	type edge struct {
+		t     int64
+		delta int32
+	}
+	var edges []edge
+	for _, s := range spans {
+		edges = append(edges, edge{s.Start, 1}, edge{s.End, -1})
+	}
+	slices.SortFunc(edges, func(a, b edge) int {
+		if a.t != b.t {
+			return cmp.Compare(a.t, b.t)
+		}
+		return cmp.Compare(a.delta, b.delta) // an end before a start at the same moment
+	})
+	var n, most int32
+	for _, e := range edges {
+		n += e.delta
+		most = max(most, n)
+	}
+	return most
+}
+
+// serveReplica is a replica process: one receiver with its own client of the shared store, on
+// loopback. It prints "listening <url>", serves until its standard input ends, then prints its
+// summary as one JSON line.
+func serveReplica(o replicaOptions) error {
+	ctx := context.Background()
+	var store idempotency.Store
+	switch o.Store {
+	case "redis":
+		client := redis.NewClient(&redis.Options{Addr: o.RedisAddr, PoolSize: o.Pool})
+		defer client.Close()
+		s, err := redisstore.New(client, redisstore.Config{Prefix: o.Name + ":"})
+		if err != nil {
+			return err
+		}
+		store = s
+	default:
+		cfg, err := pgxpool.ParseConfig(o.PostgresURL)
+		if err != nil {
+			return err
+		}
+		if o.Pool > 0 {
+			cfg.MaxConns = int32(o.Pool)
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		s, err := pgstore.New(ctx, pool, pgstore.Config{Table: o.Name, SkipMigrate: true})
+		if err != nil {
+			return err
+		}
+		store = s
+	}
+	tr := &tracer{start: time.Now()}
+	if o.Trace {
+		store = tracedStore{Store: store, t: tr, replica: o.Index}
+	}
+	var mu sync.Mutex
+	var sum summary
+	auth, err := verify.NewBearer(token)
+	if err != nil {
+		return err
+	}
+	rx, err := receiver.New(record360.Provider(), receiver.Config{
+		Verifier:       auth,
+		Store:          store,
+		Lease:          o.Lease,
+		HandlerTimeout: o.HandlerTimeout,
+		Logger:         slog.New(slog.DiscardHandler),
+		OnError: func(_ context.Context, _ receiver.Delivery, err error) {
+			mu.Lock()
+			sum.Errors = append(sum.Errors, err.Error())
+			mu.Unlock()
+		},
+	})
+	if err != nil {
+		return err
+	}
+	receiver.Handle(rx, record360.InspectionCreated, func(ctx context.Context, _ *record360.Inspection) error {
+		s := span{Start: time.Now().UnixNano()}
+		if o.Work > 0 {
+			t := time.NewTimer(o.Work)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		}
+		s.End = time.Now().UnixNano()
+		mu.Lock()
+		sum.Runs = append(sum.Runs, s)
+		mu.Unlock()
+		return nil
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: rx, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	fmt.Println("listening http://" + ln.Addr().String() + path)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	shut, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shut)
+	mu.Lock()
+	sum.Trace = tr.lines()
+	line, err := json.Marshal(sum)
+	mu.Unlock()
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(line))
+	return nil
+}
+
+// tracer records the store calls of the claims that won, by token, with their times since the
+// replica started.
+type tracer struct {
+	start time.Time
+	mu    sync.Mutex
+	log   []string
+}
+
+func (t *tracer) add(replica int, op, token string, began time.Time, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.log = append(t.log, fmt.Sprintf("replica %d %-8s %s at %6dms took %5dms err=%v", replica, op, token,
+		began.Sub(t.start).Milliseconds(), time.Since(began).Milliseconds(), err))
+}
+
+func (t *tracer) lines() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.log)
+}
+
+// tracedStore records Claims that won and every Renew, Complete and Release.
+type tracedStore struct {
+	idempotency.Store
+	t       *tracer
+	replica int
+}
+
+func (s tracedStore) Claim(ctx context.Context, key string, lease time.Duration) (idempotency.Claim, error) {
+	began := time.Now()
+	c, err := s.Store.Claim(ctx, key, lease)
+	if err != nil || c.State == idempotency.Claimed {
+		s.t.add(s.replica, "claim", c.Token, began, err)
+	}
+	return c, err
+}
+
+func (s tracedStore) Renew(ctx context.Context, key, token string, lease time.Duration) error {
+	began := time.Now()
+	err := s.Store.Renew(ctx, key, token, lease)
+	s.t.add(s.replica, "renew", token, began, err)
+	return err
+}
+
+func (s tracedStore) Complete(ctx context.Context, key, token string, retention time.Duration) error {
+	began := time.Now()
+	err := s.Store.Complete(ctx, key, token, retention)
+	s.t.add(s.replica, "complete", token, began, err)
+	return err
+}
+
+func (s tracedStore) Release(ctx context.Context, key, token string) error {
+	began := time.Now()
+	err := s.Store.Release(ctx, key, token)
+	s.t.add(s.replica, "release", token, began, err)
+	return err
 }
 
 // eventBody is the fixture with id as the inspection's id: a new event.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,15 @@ import (
 	"github.com/inspecthook/inspecthook/internal/pgtest"
 	"github.com/inspecthook/inspecthook/internal/redistest"
 )
+
+// TestMain makes the test binary a replica when the soak starts it as one.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
 
 // TestSoak runs the soak briefly on each store: every run keeps the promise, and the figures
 // are printed.
