@@ -86,4 +86,3 @@ func TestClaimsLeaveConnectionsForRenewals(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int32(3), hook.most.Load(), "claims in progress at once, of a pool of 4")
 }
-
