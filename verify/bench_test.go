@@ -3,8 +3,10 @@ package verify_test
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/inspecthook/inspecthook/verify"
@@ -88,6 +90,45 @@ func BenchmarkStandardWebhooksVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchVerify(b, v, v)
+}
+
+// BenchmarkStandardWebhooksV1aVerify is the v1a version: one ed25519 verification with a whpk_
+// public key, about 80 µs plus the SHA-512 of the body.
+func BenchmarkStandardWebhooksV1aVerify(b *testing.B) {
+	v, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{edNew.whpk}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{edNew.whsk}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchVerify(b, v, s)
+}
+
+// BenchmarkStandardWebhooksV1aWorstCase is a header of 4 v1a entries (the most accepted), none of
+// them right, checked against 2 public keys: the most a forged request can cost.
+func BenchmarkStandardWebhooksV1aWorstCase(b *testing.B) {
+	v, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{edOld.whpk, edNew.whpk}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{edThird.whsk}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := benchBody(1 << 10)
+	r := request(http.Header{})
+	if err := s.Sign(r, body); err != nil {
+		b.Fatal(err)
+	}
+	r.Header.Set("Webhook-Signature", strings.TrimSpace(strings.Repeat(r.Header.Get("Webhook-Signature")+" ", 4)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := v.Verify(r, body); !errors.Is(err, verify.ErrInvalid) {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkBasicVerify does not read the body; its cost is the same at every size.

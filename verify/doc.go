@@ -7,14 +7,19 @@
 // test for them with errors.Is. Every scheme is also a [Signer], or has one beside it
 // ([JWTSigner]), that sets on a request exactly the credentials the provider would send, so
 // tests, examples and tools sign as the provider does. The one exception is [IPAllowlist]: a
-// peer address cannot be signed.
+// peer address cannot be signed. Public keys verify but do not sign: a [StandardWebhooks] given
+// only whpk_ keys returns an error wrapping [ErrConfig] from Sign, as a [JWT] with only public
+// keys needs a [JWTSigner] with the private one.
 //
 // The schemes, and the providers they serve:
 //
 //   - [NewHMAC]: an HMAC over the raw body, optionally with a signed timestamp. Presets:
 //     [SafetyCulture], [VehReports], [GitHub].
 //   - [NewStandardWebhooks]: the Standard Webhooks (Svix) scheme, reported for Inspectorio's
-//     newer platform.
+//     newer platform, in both its versions: v1, an HMAC-SHA256 keyed with a whsec_ secret, and
+//     v1a, an ed25519 signature made with a whsk_ private key and checked with the whpk_ public
+//     key, so that the receiver holds nothing that can sign. The prefix of each key says which;
+//     one verifier takes both, and a delivery may carry both.
 //   - [NewBasic], [NewBearer], [NewAPIKey]: static credentials, as Inspectorio Sight (Basic) and
 //     Record360 (a header its support adds: Bearer by default) send them.
 //   - [NewJWT]: a JWT in a header, HS256/384/512, RS256 or ES256, as Record360 can send.
@@ -48,7 +53,8 @@
 //
 // Rules every scheme keeps: secret-dependent comparisons are constant-time and try every
 // configured secret with no early exit, so several secrets can be accepted during rotation
-// without timing telling which matched; no secret appears in an error, a log line or the output
+// without timing telling which matched (an ed25519 check uses only public values, and stops at
+// the first public key that matches); no secret appears in an error, a log line or the output
 // of String; a constructor given no secret, an empty one, an unknown algorithm or a malformed key
 // returns an error wrapping [ErrConfig], so a verifier that accepts everything cannot be built,
 // and Middleware panics when given a nil Verifier; timestamps come from the configuration's Now

@@ -31,6 +31,8 @@ var (
 	ErrClaims = errors.New("verify: token claims rejected")
 
 	// ErrConfig is returned by constructors for a configuration that could not verify safely:
-	// no secret, an empty secret, an unknown algorithm or encoding, a malformed key.
+	// no secret, an empty secret, an unknown algorithm or encoding, a malformed key, a key of
+	// another kind than expected (a whsk_ private key where a whpk_ public key belongs). Sign
+	// returns it when the configuration cannot sign: a StandardWebhooks with public keys alone.
 	ErrConfig = errors.New("verify: invalid configuration")
 )

@@ -108,6 +108,48 @@ func ExampleNewStandardWebhooks() {
 	// Output: <nil>
 }
 
+// Standard Webhooks v1a: the sender signs with its whsk_ private key, and the receiver, given
+// only the whpk_ public key, can verify deliveries but cannot sign one. ed25519 signatures are
+// deterministic, so a fixed key, id and time give a fixed signature.
+func ExampleNewStandardWebhooks_v1a() {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	sender, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{
+		Secrets: []string{"whsk_aW5zcGVjdGhvb2stdjFhLWV4YW1wbGUtc2VlZC0wMDE="}, // a 32-byte seed
+		Now:     clock,
+	})
+	if err != nil {
+		panic(err)
+	}
+	receiver, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{
+		Secrets: []string{"whpk_l/t+/9ImNa3Y2hjhAmV/1Ppr+rRdByxhj9+ucvHS9hY="},
+		Now:     clock,
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	body := []byte(`{"type":"report.created","data":{"id":"r-1"}}`)
+	req := httptest.NewRequest(http.MethodPost, "/webhooks", bytes.NewReader(body))
+	req.Header.Set("webhook-id", "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")
+	if err := sender.Sign(req, body); err != nil {
+		panic(err)
+	}
+	fmt.Println("webhook-timestamp:", req.Header.Get("webhook-timestamp"))
+	fmt.Println("webhook-signature:", req.Header.Get("webhook-signature"))
+	fmt.Println("verified:", receiver.Verify(req, body))
+	fmt.Println("tampered:", errors.Is(receiver.Verify(req, []byte(`{}`)), verify.ErrInvalid))
+	fmt.Println("receiver signs:", errors.Is(receiver.Sign(req, body), verify.ErrConfig))
+	fmt.Println(receiver)
+	// Output:
+	// webhook-timestamp: 1795435200
+	// webhook-signature: v1a,Rly0u7E+sOyKLFlCsPuzWvAZgfo6EU+dwwOvVxiu/zRexEKquFKZCxOr3vrDJxLFiA/IUfG6PMqyoD4TrnybAA==
+	// verified: <nil>
+	// tampered: true
+	// receiver signs: true
+	// standard-webhooks(±5m0s, 1 public key)
+}
+
 // Inspectorio Sight can send HTTP Basic credentials.
 func ExampleNewBasic() {
 	v, err := verify.NewBasic(verify.Credential{Username: "inspectorio", Password: "s3cret"})

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -117,29 +118,78 @@ func FuzzTimestampHeader(f *testing.F) {
 	})
 }
 
+// fuzzEdKey is the ed25519 key of the Standard Webhooks fuzz target's v1a entries.
+var fuzzEdKey = ed25519.NewKeyFromSeed([]byte("fuzz-ed25519-seed-0123456789abcd"))
+
+// FuzzStandardSignatureHeader feeds webhook-signature values to three verifiers: one with an
+// HMAC secret (v1), one with an ed25519 public key (v1a), and one with both. Whatever one
+// accepts must hold an entry that crypto/hmac or crypto/ed25519 confirms for a key it has.
 func FuzzStandardSignatureHeader(f *testing.F) {
-	v, err := NewStandardWebhooks(StandardWebhooksConfig{Keys: [][]byte{fuzzSecret}, Now: func() time.Time { return fuzzNow }})
+	now := func() time.Time { return fuzzNow }
+	pub := fuzzEdKey.Public().(ed25519.PublicKey)
+	v1, err := NewStandardWebhooks(StandardWebhooksConfig{Keys: [][]byte{fuzzSecret}, Now: now})
+	if err != nil {
+		f.Fatal(err)
+	}
+	v1a, err := NewStandardWebhooks(StandardWebhooksConfig{PublicKeys: []ed25519.PublicKey{pub}, Now: now})
+	if err != nil {
+		f.Fatal(err)
+	}
+	both, err := NewStandardWebhooks(StandardWebhooksConfig{Keys: [][]byte{fuzzSecret}, PublicKeys: []ed25519.PublicKey{pub}, Now: now})
 	if err != nil {
 		f.Fatal(err)
 	}
 	ts := strconv.FormatInt(fuzzNow.Unix(), 10)
-	want := macOf(fuzzSecret, []byte("msg_1."+ts+"."), fuzzBody)
-	f.Fuzz(func(t *testing.T, value string) {
-		h := http.Header{HeaderWebhookID: {"msg_1"}, HeaderWebhookTimestamp: {ts}, HeaderWebhookSignature: {value}}
-		err := v.Verify(&http.Request{Header: h}, fuzzBody)
-		checkSentinel(t, err)
-		if err != nil {
-			return
-		}
+	content := append([]byte("msg_1."+ts+"."), fuzzBody...)
+	want := macOf(fuzzSecret, content)
+	// entries returns the signatures of the header's entries of a version, decoded as leniently
+	// as the verifier decodes them.
+	entries := func(value, version string) [][]byte {
+		var out [][]byte
 		for _, entry := range strings.Fields(value) {
-			if b64, ok := strings.CutPrefix(entry, "v1,"); ok {
+			if b64, ok := strings.CutPrefix(entry, version+","); ok {
 				b64 = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(b64, "="))
-				if got, err := base64.RawStdEncoding.DecodeString(b64); err == nil && bytes.Equal(got, want) {
-					return
+				if got, err := base64.RawStdEncoding.DecodeString(b64); err == nil {
+					out = append(out, got)
 				}
 			}
 		}
-		t.Fatalf("accepted %q with no matching v1 entry", value)
+		return out
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		h := http.Header{HeaderWebhookID: {"msg_1"}, HeaderWebhookTimestamp: {ts}, HeaderWebhookSignature: {value}}
+		macOK, edOK, edCount := false, false, 0
+		for _, sig := range entries(value, "v1") {
+			macOK = macOK || bytes.Equal(sig, want)
+		}
+		for _, sig := range entries(value, "v1a") {
+			if len(sig) == ed25519.SignatureSize {
+				edCount++
+				edOK = edOK || ed25519.Verify(pub, content, sig)
+			}
+		}
+		for _, c := range []struct {
+			name       string
+			v          *StandardWebhooks
+			v1, v1a    bool
+			capEntries bool
+		}{
+			{"v1", v1, true, false, false},
+			{"v1a", v1a, false, true, true},
+			{"both", both, true, true, true},
+		} {
+			err := c.v.Verify(&http.Request{Header: h}, fuzzBody)
+			checkSentinel(t, err)
+			if err != nil {
+				continue
+			}
+			if c.capEntries && edCount > maxAsymmetricEntries {
+				t.Fatalf("%s verifier accepted %q with %d v1a entries", c.name, value, edCount)
+			}
+			if !(c.v1 && macOK) && !(c.v1a && edOK) {
+				t.Fatalf("%s verifier accepted %q with no matching entry", c.name, value)
+			}
+		}
 	})
 }
 

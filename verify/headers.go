@@ -12,8 +12,8 @@ import "net/http"
 //   - HMAC signs the body, and the timestamp header when it has one (HMACConfig.TimestampHeader):
 //     no other header. A captured delivery replayed with another value of an unsigned header
 //     still passes.
-//   - StandardWebhooks signs "<webhook-id>.<webhook-timestamp>.<body>": Webhook-Id and
-//     Webhook-Timestamp.
+//   - StandardWebhooks signs "<webhook-id>.<webhook-timestamp>.<body>", with an HMAC (v1) or an
+//     ed25519 key (v1a) alike: Webhook-Id and Webhook-Timestamp.
 //   - Basic, Bearer, APIKey, JWT, URLToken and IPAllowlist authenticate the sender, not a
 //     message: whoever can send a request that passes can send any header and any body with it.
 //     A header is as authentic as the body, so they report every header as authenticated.
@@ -39,7 +39,7 @@ func (v *HMAC) AuthenticatesHeader(name string) bool {
 }
 
 // AuthenticatesHeader reports whether name is Webhook-Id or Webhook-Timestamp, the headers
-// signed with the body.
+// signed with the body by every version, v1 and v1a.
 func (s *StandardWebhooks) AuthenticatesHeader(name string) bool {
 	switch http.CanonicalHeaderKey(name) {
 	case HeaderWebhookID, HeaderWebhookTimestamp:

@@ -29,8 +29,10 @@ const Redacted = "REDACTED"
 //
 // The secrets of v are those a sender sends, of every verifier inside v (v itself, or a part of
 // All or Any at any depth): every token of a URLToken or Bearer, key of an APIKey and password
-// of a Basic (and its base64 "user:password"). The keys of HMAC, Standard Webhooks and JWT are
-// never sent, and not looked for. A nil v has no secrets: query values are redacted all the same.
+// of a Basic (and its base64 "user:password"). The keys of HMAC, Standard Webhooks (whsec_
+// secrets and whsk_ private keys alike: a request carries only signatures made with them) and
+// JWT are never sent, and not looked for. A nil v has no secrets: query values are redacted all
+// the same.
 //
 // The search takes time that grows with the length of the URL and the number of secrets, not
 // with how much of a secret the URL matches, so that how long an answer takes cannot tell a

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -219,6 +220,8 @@ func TestErrorsNeverEchoCredentials(t *testing.T) {
 	sc := mustHMAC(t, verify.SafetyCulture("sc-secret"))
 	std, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Keys: [][]byte{[]byte("std-secret")}})
 	require.NoError(t, err)
+	stdV1a, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{edNew.whpk}, Now: at(time.Unix(1, 0))})
+	require.NoError(t, err)
 	jwtV, err := verify.NewJWT(verify.JWTConfig{Secrets: [][]byte{[]byte("jwt-secret")}, Issuer: "them"})
 	require.NoError(t, err)
 	jwtSigner, err := verify.NewJWTSigner(verify.JWTSignerConfig{Algorithm: verify.HS256, Secret: []byte("jwt-secret"), Issuer: mark})
@@ -252,6 +255,8 @@ func TestErrorsNeverEchoCredentials(t *testing.T) {
 		{"HMAC", sc, "/h", nil, hdr("X-Safetyculture-Signature", mark)},
 		{"HMAC, not hex", sc, "/h", nil, hdr("X-Safetyculture-Signature", mark+"zz")},
 		{"Standard Webhooks", std, "/h", nil, hdr("Webhook-Id", "m", "Webhook-Timestamp", "1", "Webhook-Signature", "v1,"+mark)},
+		{"Standard Webhooks v1a", stdV1a, "/h", nil, hdr("Webhook-Id", "m", "Webhook-Timestamp", "1", "Webhook-Signature", "v1a,"+mark)},
+		{"Standard Webhooks v1a, too many", stdV1a, "/h", nil, hdr("Webhook-Id", "m", "Webhook-Timestamp", "1", "Webhook-Signature", strings.Repeat("v1a,"+strings.Repeat(mark, 5)+"AAAAAA ", 9))},
 		{"JWT, not a JWT", jwtV, "/h", nil, hdr("Authorization", "Bearer "+mark)},
 		{"JWT, three parts", jwtV, "/h", nil, hdr("Authorization", "Bearer "+mark+"."+mark+"."+mark)},
 		{"JWT, wrong issuer", jwtV, "/h", nil, signedJWT.Header},

@@ -1,9 +1,9 @@
 package verify
 
 // Scheme names the scheme of v in a few lower-case letters, for metric labels and span
-// attributes: "hmac", "standard-webhooks", "basic", "bearer", "api-key", "jwt", "url-token",
-// "ip-allowlist", "all" or "any" for a combination, and "other" for a Verifier of another
-// package ("" for nil). It never holds a secret.
+// attributes: "hmac", "standard-webhooks" (v1 and v1a alike), "basic", "bearer", "api-key",
+// "jwt", "url-token", "ip-allowlist", "all" or "any" for a combination, and "other" for a
+// Verifier of another package ("" for nil). It never holds a secret.
 func Scheme(v Verifier) string {
 	switch v.(type) {
 	case nil:

@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,9 @@ func TestNoSecretInOutput(t *testing.T) {
 		s2 = "SECRET-two-77b1"
 	)
 	whsec := "whsec_" + base64.StdEncoding.EncodeToString([]byte(s1))
+	seed := []byte(s1 + "/" + s2 + "/") // 32 bytes: an ed25519 seed
+	whsk := "whsk_" + base64.StdEncoding.EncodeToString(seed)
+	whsk64 := "whsk_" + base64.StdEncoding.EncodeToString(ed25519.NewKeyFromSeed(seed))
 	must := func(v any, err error) any {
 		require.NoError(t, err)
 		return v
@@ -41,6 +45,8 @@ func TestNoSecretInOutput(t *testing.T) {
 		must(verify.NewJWTSigner(verify.JWTSignerConfig{Algorithm: verify.HS256, Secret: []byte(s1)})),
 		must(verify.NewURLToken(verify.URLTokenConfig{Query: "token", Tokens: []string{s1, s2}})),
 		must(verify.NewURLToken(verify.URLTokenConfig{PathValue: "token", Tokens: []string{s1}})),
+		must(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{whsk, whsk64}})),
+		must(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{whsec, whsk}, PrivateKeys: []ed25519.PrivateKey{ed25519.NewKeyFromSeed(seed)}})),
 	}
 	bearer := items[4].(verify.Verifier)
 	apiKey := items[5].(verify.Verifier)
@@ -61,6 +67,7 @@ func TestNoSecretInOutput(t *testing.T) {
 				hdr("Authorization", "Bearer wrong", "X-Api-Key", "wrong", "X-Safetyculture-Signature", strings.Repeat("ab", 32)),
 				hdr("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("user:"+s1+"x"))),
 				hdr("webhook-id", "m", "webhook-timestamp", "1", "webhook-signature", "v1,AAAA"),
+				hdr("webhook-id", "m", "webhook-timestamp", "1", "webhook-signature", "v1a,AAAA"),
 				hdr("X-Sig", "zz", "X-Ts", "1"),
 			} {
 				if err := v.Verify(request(h), []byte(s1)); err != nil {
@@ -86,6 +93,13 @@ func TestNoSecretInOutput(t *testing.T) {
 	for _, err := range []error{
 		second(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{"whsec_" + s1 + "*"}})),
 		second(verify.ParseStandardSecret(s1 + "!")),
+		second(verify.ParseStandardSecret(whsk)),
+		second(verify.ParseStandardPublicKey(whsk)),
+		second(verify.ParseStandardPrivateKey(whsk + "!")),
+		second(verify.ParseStandardPrivateKey(whsk[:len(whsk)-4])),
+		second(verify.ParseStandardPrivateKey(whsk64[:len(whsk64)-8] + "AAAAAAA=")),
+		second(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{whsk + "*"}})),
+		second(verify.NewStandardWebhooks(verify.StandardWebhooksConfig{PrivateKeys: []ed25519.PrivateKey{ed25519.PrivateKey(seed)}})),
 		second(verify.NewJWT(verify.JWTConfig{PublicKeysPEM: [][]byte{[]byte(s1)}})),
 		second(verify.NewJWTSigner(verify.JWTSignerConfig{Algorithm: verify.RS256, PrivateKeyPEM: []byte(s1)})),
 	} {
@@ -95,10 +109,11 @@ func TestNoSecretInOutput(t *testing.T) {
 
 	text := out.String()
 	require.NotEmpty(t, text)
-	for _, s := range []string{s1, s2, strings.TrimPrefix(whsec, "whsec_")} {
+	for _, s := range []string{s1, s2, strings.TrimPrefix(whsec, "whsec_"), strings.TrimPrefix(whsk, "whsk_"), strings.TrimPrefix(whsk64, "whsk_")} {
 		assert.NotContains(t, text, s)
 	}
 	assert.Contains(t, text, "2 secrets", "String should still describe the verifier")
+	assert.Contains(t, text, "2 private keys", "String should still describe the verifier")
 }
 
 func second[T any](_ T, err error) error { return err }

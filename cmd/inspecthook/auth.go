@@ -103,12 +103,6 @@ func (f *authFlags) secretList() ([]string, error) {
 	return nil, nil
 }
 
-// hasSecret reports whether a secret was given, by flag or environment.
-func (f *authFlags) hasSecret() bool {
-	s, err := f.secretList()
-	return err == nil && len(s) > 0
-}
-
 // needSecrets returns the secrets, or a usage error saying how to give one.
 func (f *authFlags) needSecrets(scheme string) ([]string, error) {
 	s, err := f.secretList()
@@ -127,7 +121,7 @@ func secretForm(scheme string) string {
 	case schemeHMAC:
 		return "the signing secret"
 	case schemeStandard:
-		return "whsec_ followed by the base64 key"
+		return "whsec_ followed by the base64 key; for v1a (ed25519), a whsk_ private key signs and a whpk_ public key verifies"
 	case schemeBasic:
 		return "user:password"
 	case schemeBearer:
@@ -258,6 +252,9 @@ func (f *authFlags) signer(p providerInfo, now func() time.Time) (verify.Signer,
 	}
 	if len(secrets) > 1 {
 		secrets = secrets[:1]
+	}
+	if scheme == schemeStandard && strings.HasPrefix(strings.TrimSpace(secrets[0]), verify.StandardPublicKeyPrefix) {
+		return nil, usagef("a whpk_ public key verifies but cannot sign: sign with the sender's whsk_ private key")
 	}
 	var s verify.Signer
 	switch scheme {

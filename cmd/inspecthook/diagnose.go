@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha1" //nolint:gosec // only to recognise a provider that signs with HMAC-SHA1
 	"crypto/sha256"
@@ -547,10 +548,24 @@ func bodyMismatchHints(in diagInput) []string {
 
 // ---- Standard Webhooks ----
 
-// standardKeys are the keys a Standard Webhooks sender may have used for each secret: the
-// decoded one, and by mistake the secret's text with or without whsec_.
-func standardKeys(secrets []string) (keys [][]byte, textual [][]byte) {
+// standardKeys are the keys a Standard Webhooks sender may have used for each secret: for a
+// whsec_ secret (or one without a prefix) the decoded HMAC key, and by mistake the secret's text
+// with or without whsec_; for a whsk_ or whpk_ key the ed25519 public key that checks v1a
+// entries.
+func standardKeys(secrets []string) (keys, textual [][]byte, public []ed25519.PublicKey) {
 	for _, s := range secrets {
+		switch t := strings.TrimSpace(s); {
+		case strings.HasPrefix(t, verify.StandardPrivateKeyPrefix):
+			if k, err := verify.ParseStandardPrivateKey(t); err == nil {
+				public = append(public, k.Public().(ed25519.PublicKey))
+			}
+			continue
+		case strings.HasPrefix(t, verify.StandardPublicKeyPrefix):
+			if k, err := verify.ParseStandardPublicKey(t); err == nil {
+				public = append(public, k)
+			}
+			continue
+		}
 		if k, err := verify.ParseStandardSecret(s); err == nil {
 			keys = append(keys, k)
 		}
@@ -559,34 +574,45 @@ func standardKeys(secrets []string) (keys [][]byte, textual [][]byte) {
 			textual = append(textual, []byte(t))
 		}
 	}
-	return keys, textual
+	return keys, textual, public
 }
 
-// standardEntries are the signature entries of webhook-signature that decode to 32 bytes of
-// base64, whatever their version, and a hint when the value is written wrongly.
-func standardEntries(value string) (macs [][]byte, formHint string) {
+// standardEntries are the signatures of webhook-signature's entries, whatever their version:
+// those that decode to 32 bytes (an HMAC-SHA256, v1) and those that decode to 64 bytes (an
+// ed25519 signature, v1a), from base64 or by mistake hex, and a hint when the value is written
+// wrongly.
+func standardEntries(value string) (macs, sigs [][]byte, formHint string) {
 	for entry := range strings.FieldsSeq(value) {
 		version, b64, ok := strings.Cut(entry, ",")
 		switch {
-		case !ok && strings.HasPrefix(entry, "v1="):
-			formHint = "webhook-signature entries are written v1,<base64>, with a comma, not v1=<base64>"
-			b64 = entry[3:]
+		case !ok && (strings.HasPrefix(entry, "v1=") || strings.HasPrefix(entry, "v1a=")):
+			version, b64, _ = strings.Cut(entry, "=")
+			formHint = fmt.Sprintf("webhook-signature entries are written %s,<base64>, with a comma, not %s=<base64>", version, version)
 		case !ok:
-			formHint = "webhook-signature entries are written v1,<base64>; this one has no version"
+			formHint = "webhook-signature entries are written v1,<base64> or v1a,<base64>; this one has no version"
 			b64 = entry
-		case version != "v1":
-			formHint = fmt.Sprintf("webhook-signature holds a %s entry; this scheme reads v1 entries", version)
+		case version != "v1" && version != "v1a":
+			formHint = fmt.Sprintf("webhook-signature holds a %s entry; this scheme reads v1 and v1a entries", version)
 		}
-		if b, err := hex.DecodeString(b64); err == nil && len(b) == sha256.Size {
+		if b, err := hex.DecodeString(b64); err == nil && (len(b) == sha256.Size || len(b) == ed25519.SignatureSize) {
 			formHint = "webhook-signature holds a hex signature; Standard Webhooks writes it in base64"
-			macs = append(macs, b)
+			if len(b) == sha256.Size {
+				macs = append(macs, b)
+			} else {
+				sigs = append(sigs, b)
+			}
 			continue
 		}
-		if b, ok := decodeAnyBase64(b64); ok && len(b) == sha256.Size {
-			macs = append(macs, b)
+		if b, ok := decodeAnyBase64(b64); ok {
+			switch len(b) {
+			case sha256.Size:
+				macs = append(macs, b)
+			case ed25519.SignatureSize:
+				sigs = append(sigs, b)
+			}
 		}
 	}
-	return macs, formHint
+	return macs, sigs, formHint
 }
 
 // diagStandard explains a Standard Webhooks failure.
@@ -610,12 +636,12 @@ func diagStandard(in diagInput) []string {
 	id := strings.TrimSpace(in.header.Get(verify.HeaderWebhookID))
 	ts := strings.TrimSpace(in.header.Get(verify.HeaderWebhookTimestamp))
 	sig := in.header.Get(verify.HeaderWebhookSignature)
-	macs, formHint := standardEntries(sig)
-	keys, textual := standardKeys(in.secrets)
+	macs, sigs, formHint := standardEntries(sig)
+	keys, textual, public := standardKeys(in.secrets)
 	signed := []byte(id + "." + ts + ".")
 	exact := append(slices.Clip(signed), in.body...)
 
-	matches := func(keys [][]byte, content []byte) bool {
+	macMatches := func(keys [][]byte, content []byte) bool {
 		for _, k := range keys {
 			want := computeMAC(verify.SHA256, k, content)
 			for _, m := range macs {
@@ -626,10 +652,25 @@ func diagStandard(in diagInput) []string {
 		}
 		return false
 	}
+	// matches reports whether a v1 entry is the HMAC of content with a secret, or a v1a entry
+	// its ed25519 signature with a public key.
+	matches := func(content []byte) bool {
+		if macMatches(keys, content) {
+			return true
+		}
+		for _, pub := range public {
+			for _, s := range sigs {
+				if ed25519.Verify(pub, content, s) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 
 	if isTimestampErr(in.err) || (errors.Is(in.err, verify.ErrMalformed) && strings.Contains(in.err.Error(), verify.HeaderWebhookTimestamp)) {
 		hints = timestampHint(verify.HeaderWebhookTimestamp, ts, in.now, in.toleranceOf())
-		if isTimestampErr(in.err) && matches(keys, exact) {
+		if isTimestampErr(in.err) && matches(exact) {
 			hints = append(hints, "the signature itself matches: only the time is out of the tolerance")
 		}
 		return hints
@@ -637,14 +678,21 @@ func diagStandard(in diagInput) []string {
 	if formHint != "" {
 		hints = append(hints, formHint)
 	}
-	if len(macs) == 0 {
-		return append(hints, "webhook-signature holds space-separated entries v1,<base64 HMAC-SHA256>")
+	switch {
+	case len(macs) == 0 && len(sigs) == 0:
+		return append(hints, "webhook-signature holds space-separated entries v1,<base64 HMAC-SHA256> or v1a,<base64 ed25519 signature>")
+	case len(macs) == 0 && len(public) == 0:
+		return append(hints, "webhook-signature holds only v1a entries, ed25519 signatures: check them with the sender's whpk_ public key "+
+			"(a whsec_ secret checks v1 entries)")
+	case len(sigs) == 0 && len(keys) == 0:
+		return append(hints, "webhook-signature holds only v1 entries, HMAC-SHA256 signatures: check them with the sender's whsec_ secret "+
+			"(a whpk_ public key checks v1a entries)")
 	}
 	variants := append([]bodyVariant{{exact, ""}}, newlineVariants(string(signed), in.body)...)
 	variants = append(variants, bodyVariant{in.body,
 		"the signature covers the body alone; Standard Webhooks signs <webhook-id>.<webhook-timestamp>.<body>"})
 	for _, v := range variants {
-		if matches(keys, v.content) {
+		if matches(v.content) {
 			switch {
 			case v.what != "":
 				hints = append(hints, v.what)
@@ -654,14 +702,14 @@ func diagStandard(in diagInput) []string {
 			return hints
 		}
 	}
-	if matches(textual, exact) || matches(textual, in.body) {
+	if macMatches(textual, exact) || macMatches(textual, in.body) {
 		return append(hints, "the sender keyed the HMAC with the secret's text; Standard Webhooks keys it with the bytes the base64 after whsec_ decodes to")
 	}
 	hints = append(hints, "the signature is well formed but matches neither <webhook-id>.<webhook-timestamp>.<body> nor the body alone "+
 		"with the secret given: another secret, or other bytes (a re-encoded JSON body changes the bytes)")
 	hints = append(hints, bodyMismatchHints(in)...)
-	if len(keys) > 1 {
-		hints = append(hints, fmt.Sprintf("checked with each of the %d secrets given", len(keys)))
+	if n := len(keys) + len(public); n > 1 {
+		hints = append(hints, fmt.Sprintf("checked with each of the %d secrets given", n))
 	}
 	return hints
 }

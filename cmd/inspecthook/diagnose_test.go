@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha1" //nolint:gosec // a sender signing with SHA-1 is one of the cases
 	"crypto/sha256"
@@ -24,6 +25,13 @@ const (
 	testWhsec    = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // the key 0123456789abcdef0123456789abcdef
 	testBody     = "{\"event\":\"ping\"}\n"
 	testUnixTime = 1700000000
+)
+
+// The ed25519 key of the v1a tests, and its text forms.
+var (
+	testEdKey = ed25519.NewKeyFromSeed([]byte("diagnose-ed25519-seed-0123456789"))
+	testWhsk  = "whsk_" + base64.StdEncoding.EncodeToString(testEdKey.Seed())
+	testWhpk  = "whpk_" + base64.StdEncoding.EncodeToString(testEdKey.Public().(ed25519.PublicKey))
 )
 
 // macHex and macB64 are the HMAC-SHA256 of content with key, in hex and base64.
@@ -112,6 +120,19 @@ func TestDiagnose(t *testing.T) {
 	}
 	stdIn := func(h http.Header, body string) diagInput {
 		return diagInput{scheme: schemeStandard, header: h, body: []byte(body), secrets: []string{testWhsec}, now: now}
+	}
+	edIn := func(h http.Header, body string) diagInput {
+		return diagInput{scheme: schemeStandard, header: h, body: []byte(body), secrets: []string{testWhpk}, now: now}
+	}
+	stdEd := func(at time.Time) verify.Verifier {
+		v, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{testWhpk}, Now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	edEntry := func(content string) string {
+		return "v1a," + base64.StdEncoding.EncodeToString(ed25519.Sign(testEdKey, []byte(content)))
 	}
 	credIn := func(scheme string, secret string, h http.Header) diagInput {
 		return diagInput{scheme: scheme, header: h, secrets: []string{secret}, apiKeyHeader: "X-Api-Key", tokenParam: "token", jwtAlg: verify.HS256, now: now}
@@ -321,7 +342,71 @@ func TestDiagnose(t *testing.T) {
 			name: "standard webhooks entry without its version",
 			in:   stdIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: "+macB64(stdKey, stdSigned)), testBody),
 			v:    std(now),
-			want: []string{"entries are written v1,<base64>; this one has no version", "only its form is wrong"},
+			want: []string{"entries are written v1,<base64> or v1a,<base64>; this one has no version", "only its form is wrong"},
+		},
+		{
+			name: "standard webhooks v1a over the body alone",
+			in:   edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: "+edEntry(testBody)), testBody),
+			v:    stdEd(now),
+			want: []string{"the signature covers the body alone; Standard Webhooks signs <webhook-id>.<webhook-timestamp>.<body>"},
+		},
+		{
+			name: "standard webhooks v1a over the body without its newline, checked with the private key",
+			in: func() diagInput {
+				in := edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: "+edEntry(strings.TrimSuffix(stdSigned, "\n"))), testBody)
+				in.secrets = []string{testWhsk}
+				return in
+			}(),
+			v: func() verify.Verifier {
+				v, err := verify.NewStandardWebhooks(verify.StandardWebhooksConfig{Secrets: []string{testWhsk}, Now: clock})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}(),
+			want:    []string{"trailing newline the sender did not sign"},
+			notWant: []string{testWhsk, strings.TrimPrefix(testWhsk, "whsk_")},
+		},
+		{
+			name: "standard webhooks v1a with another key: neither form matches",
+			in: edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000",
+				"Webhook-Signature: v1a,"+base64.StdEncoding.EncodeToString(ed25519.Sign(ed25519.NewKeyFromSeed(make([]byte, 32)), []byte(stdSigned)))), testBody),
+			v:    stdEd(now),
+			want: []string{"matches neither <webhook-id>.<webhook-timestamp>.<body> nor the body alone"},
+		},
+		{
+			name: "standard webhooks v1a written with an equals sign",
+			in:   edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: v1a="+strings.TrimPrefix(edEntry(stdSigned), "v1a,")), testBody),
+			v:    stdEd(now),
+			want: []string{"written v1a,<base64>, with a comma, not v1a=<base64>", "only its form is wrong"},
+		},
+		{
+			name: "standard webhooks v1a in hex",
+			in:   edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: v1a,"+hex.EncodeToString(ed25519.Sign(testEdKey, []byte(stdSigned)))), testBody),
+			v:    stdEd(now),
+			want: []string{"holds a hex signature", "only its form is wrong"},
+		},
+		{
+			name: "standard webhooks v1a entries checked with a whsec_ secret",
+			in:   stdIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: "+edEntry(stdSigned)), testBody),
+			v:    std(now),
+			want: []string{"holds only v1a entries", "the sender's whpk_ public key"},
+		},
+		{
+			name: "standard webhooks v1 entries checked with a whpk_ public key",
+			in:   edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: v1,"+macB64(stdKey, stdSigned)), testBody),
+			v:    stdEd(now),
+			want: []string{"holds only v1 entries", "the sender's whsec_ secret"},
+		},
+		{
+			name: "standard webhooks v1a replayed an hour later",
+			in: func() diagInput {
+				in := edIn(hdr("Webhook-Id: msg_1", "Webhook-Timestamp: 1700000000", "Webhook-Signature: v1,"+macB64([]byte("x"), stdSigned)+" "+edEntry(stdSigned)), testBody)
+				in.now = now.Add(time.Hour)
+				return in
+			}(),
+			v:    stdEd(now.Add(time.Hour)),
+			want: []string{"sent 1h0m0s ago", "the signature itself matches"},
 		},
 		{
 			name: "standard webhooks replayed an hour later",
@@ -528,7 +613,7 @@ func TestDiagnose(t *testing.T) {
 					t.Errorf("no hint says %q; err %v; hints:\n%s", w, c.in.err, all)
 				}
 			}
-			for _, w := range append(c.notWant, testSecret, testWhsec, strings.TrimPrefix(testWhsec, "whsec_")) {
+			for _, w := range append(c.notWant, testSecret, testWhsec, strings.TrimPrefix(testWhsec, "whsec_"), strings.TrimPrefix(testWhsk, "whsk_")) {
 				if strings.Contains(all, w) {
 					t.Errorf("a hint says %q; hints:\n%s", w, all)
 				}

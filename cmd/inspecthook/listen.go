@@ -101,6 +101,9 @@ duration_ms, forward); neither form ever holds the secret or the delivery's body
   # Inspectorio with Standard Webhooks, as JSON for jq
   inspecthook listen inspectorio --scheme standard-webhooks --secret whsec_... --json | jq .
 
+  # Standard Webhooks v1a (ed25519): the receiver holds only the sender's public key
+  inspecthook listen inspectorio --scheme standard-webhooks --secret whpk_...
+
   # stop after the first delivery, in a script
   inspecthook listen record360 --secret token --max-deliveries 1`,
 		Args:              exactArgs(1, "one provider"),

@@ -33,7 +33,7 @@ var providers = []providerInfo{
 	},
 	{
 		name: inspectorio.Name, provider: inspectorio.Provider(), scheme: schemeBasic,
-		auth: "optional HTTP Basic (secret user:password); Standard Webhooks with --scheme standard-webhooks",
+		auth: "optional HTTP Basic (secret user:password); Standard Webhooks with --scheme standard-webhooks (v1 with whsec_, v1a with whsk_/whpk_ keys)",
 	},
 	{
 		name: vehreports.Name, provider: vehreports.Provider(), scheme: schemeHMAC,

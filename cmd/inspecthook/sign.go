@@ -56,9 +56,11 @@ its token in the URL, it prints the signed URL on a line "URL: ..." (sign the UR
 to with --url). verify reads this output back with --headers.
 
 The scheme is the provider's own unless --scheme says otherwise: safetyculture and vehreports
-sign an HMAC of the body, record360 sends a Bearer token, inspectorio HTTP Basic. Signed
-timestamps (standard-webhooks, hmac with --timestamp-header) and JWTs are made from the clock
-and go stale after the tolerance (5 minutes by default).
+sign an HMAC of the body, record360 sends a Bearer token, inspectorio HTTP Basic. With
+standard-webhooks the secret's prefix chooses the version: a whsec_ secret signs v1 (an
+HMAC-SHA256), a whsk_ private key signs v1a (ed25519), whose whpk_ public key is what verify
+and listen need. Signed timestamps (standard-webhooks, hmac with --timestamp-header) and JWTs
+are made from the clock and go stale after the tolerance (5 minutes by default).
 
 The output carries credentials, so treat it as you treat the secret: the secret itself is never
 printed, but for bearer, api-key and url-token the credential sent is the secret, and for basic
@@ -69,6 +71,12 @@ the Authorization header is the base64 of user:password, as the provider sends t
   # Standard Webhooks, as JSON for a script
   INSPECTHOOK_SECRET=whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
     inspecthook sign inspectorio --scheme standard-webhooks --json < body.json
+
+  # Standard Webhooks v1a: sign with the private key, check with the public key
+  inspecthook sign inspectorio --scheme standard-webhooks \
+    --secret whsk_aW5zcGVjdGhvb2stdjFhLWV4YW1wbGUtc2VlZC0wMDE= < body.json > headers.txt
+  inspecthook verify inspectorio --scheme standard-webhooks \
+    --secret whpk_l/t+/9ImNa3Y2hjhAmV/1Ppr+rRdByxhj9+ucvHS9hY= --headers headers.txt < body.json
 
   # a ready curl command that sends body.json as vehReports would
   inspecthook sign vehreports --secret s3cret --body body.json --curl http://127.0.0.1:8080/webhooks

@@ -152,8 +152,10 @@ signer set. Redirects are not followed. The exit status is 0 when every answer i
   # every fixture, checking each answer
   inspecthook trigger inspectorio --all --url $URL --secret user:password
 
-  # Standard Webhooks instead of the provider's own scheme
+  # Standard Webhooks instead of the provider's own scheme: v1 with a whsec_ secret ...
   inspecthook trigger inspectorio sight_report_created.json --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --url $URL
+  # ... or v1a, ed25519, with a whsk_ private key
+  inspecthook trigger inspectorio sight_report_created.json --scheme standard-webhooks --secret whsk_aW5zcGVjdGhvb2stdjFhLWV4YW1wbGUtc2VlZC0wMDE= --url $URL
 
   # a body of your own
   jq '.id = "evt-42"' event.json | inspecthook trigger record360 --file - --url $URL --secret tok

@@ -245,10 +245,10 @@ func TestTriggerFindDelivery(t *testing.T) {
 		{"trigger_event_inspection_completed", "legacy_inspection_completed.json", "event", 200},
 		// A fixture by its name, of any kind.
 		{"newer_inspection_completed.json", "newer_inspection_completed.json", "variant", 200},
-		{"unknown_category_only.json", "unknown_category_only.json", "unknown", 200},
+		{"unknown_future_action_event.json", "unknown_future_action_event.json", "unknown", 200},
 		{"safetyculture/bad_empty.json", "bad_empty.json", "bad", 400},
 		// An unknown event type takes its fixture.
-		{"TRIGGER_EVENT_TRAINING_COURSE_COMPLETED", "unknown_training_course_completed.json", "unknown", 200},
+		{"TRIGGER_EVENT_TRAINING_CERTIFICATE_ISSUED", "unknown_future_training_event.json", "unknown", 200},
 	}
 	for _, tt := range tests {
 		d, err := triggerFindDelivery(sc, tt.name)

@@ -51,7 +51,8 @@ The explanation goes beyond the verifier's error, using the secret you give (whi
 printed): a missing header is named, with the headers that were sent instead and the one that
 looks like it; an HMAC is recomputed for the exact body and compared with what was sent in other
 encodings, with and without a prefix, over the body with and without a trailing newline; a
-Standard Webhooks signature is checked over the body alone too; a timestamp out of the
+Standard Webhooks signature is checked over the body alone too (v1 entries with a whsec_
+secret, v1a entries with a whpk_ public key or a whsk_ private key); a timestamp out of the
 tolerance is measured; a credential of the wrong kind is told apart from a wrong one.
 
 --headers reads "Name: value" lines, such as a copy from a request log or the output of sign:
@@ -68,6 +69,10 @@ Exit status: 0 authentic, 1 not authentic, 2 usage error.`,
   INSPECTHOOK_SECRET=whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
     inspecthook verify inspectorio --scheme standard-webhooks \
     --headers captured.txt --now 2024-05-01T12:00:00Z < body.json
+
+  # Standard Webhooks v1a (ed25519): the sender's whpk_ public key is all verify needs
+  inspecthook verify inspectorio --scheme standard-webhooks \
+    --secret whpk_l/t+/9ImNa3Y2hjhAmV/1Ppr+rRdByxhj9+ucvHS9hY= --headers captured.txt < body.json
 
   # a URL token, for a script
   inspecthook verify record360 --scheme url-token --secret t0ken \

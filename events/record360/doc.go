@@ -43,7 +43,18 @@
 //
 // Record360's two documentation pages disagree on the v1 task verb ("complete" on the current
 // page, "completed" on the older one), so both are events: handle both. Neither page shows a v1
-// task; it is assumed to carry the v3 task's fields and decodes into [Task].
+// task, so [Task] reads both shapes it may have, and any mix of them:
+//
+//   - the webhook shape, the v3 task's fields: "type", "description", "priority", "unit",
+//     "workflow", "department", "completed_at", an assignee {id, username};
+//   - the API shape, the task of Record360's v1 API (app.record360.com/api-docs/1.0/tasks.html),
+//     which a v1 webhook may follow, as Record360 says its webhooks follow its API:
+//     "high_priority", "asset", "location", an assignee and a requester {id, email, name},
+//     "activities", no "completed_at", and a status such as "idle".
+//
+// Both carry "id", "name", "status", "due_by", "assignee", "created_at" and "updated_at". Each
+// field of Task says which shape carries it; the other shape's fields stay zero, and
+// [Task.IsHighPriority] reads the priority of either.
 //
 // Anything else decodes to an envelope with a nil Payload and no error, so that Record360 adding
 // an event never breaks a receiver: a v3 type such as "inspection.updated", a v1 verb such as
@@ -54,10 +65,11 @@
 // # Payloads
 //
 // Payloads are named structs sharing [User], [Unit], [Location], [Region], [Department],
-// [Workflow], [Asset] and [Media]. Record360 ids are opaque strings that often arrive as JSON
-// numbers, so every id is an [events.ID] and keeps every digit; timestamps are [events.Time],
-// which reads Record360's "2024-10-09-19:00:00Z" style and never fails (an unreadable time is
-// zero with its text in Raw); answers that are strings, numbers or booleans are [events.Value].
+// [Workflow], [Asset] and [Media]; a task's history is a list of [Activity]. Record360 ids are
+// opaque strings that often arrive as JSON numbers, so every id is an [events.ID] and keeps
+// every digit; timestamps are [events.Time], which reads Record360's "2024-10-09-19:00:00Z"
+// style and never fails (an unreadable time is zero with its text in Raw); answers that are
+// strings, numbers or booleans are [events.Value].
 // An absent or null object decodes to its zero value. Unknown fields are ignored; a field of the
 // wrong JSON type (an object where an id belongs) is an [*events.FieldError] naming its path from
 // the top of the body, such as "data.unit.id", which wraps [events.ErrShape]. An
@@ -75,7 +87,8 @@
 //   - ID: the v3 event id; empty for v1, which has none.
 //   - Type and Types: the event name above; Types holds only Type.
 //   - Time: v3 "created_at", the event's time. v1 has no event time: Time is the object's
-//     "completed_at", else "updated_at", else "created_at", the first present.
+//     "completed_at", else "updated_at", else "created_at", the first present (a task of the
+//     API shape has no "completed_at": its "updated_at").
 //   - Raw: the body as passed to Decode, not copied.
 //
 // # Idempotency keys

@@ -90,3 +90,44 @@ func ExampleResult() {
 	// Collision Damage Waiver: accepted false
 	// Tire Tread: tire_tread, kept raw: {"name": "Tire Tread", "object": "tire_tread", "data": {"depth_mm": 4}}
 }
+
+// Read a task whichever shape it arrived in: the webhook shape (priority, unit, username) or
+// the API shape (high_priority, asset, email, activities).
+func ExampleTask() {
+	bodies := []string{
+		`{"event": "complete", "task": {"id": 397702, "status": "completed", "name": "Pre-rental walkaround", "priority": true,
+		  "unit": {"id": 63019, "reference_number": "AUTO_AD_IOS_0GzoAmiJwp"}, "assignee": {"id": 5695, "username": "tech@example.com"},
+		  "completed_at": "2024-01-16T10:00:13.716Z"}}`,
+		`{"event": "complete", "task": {"id": "42", "status": "idle", "name": "Inspect Bulldozer", "high_priority": false,
+		  "asset": {"id": "1", "external_id": "5764868635464"}, "assignee": {"id": "8", "email": "ahmad@example.com", "name": "Ahmad Mosciski"},
+		  "activities": [{"event": "Created Task", "created_at": "2020-12-16T21:25:11.807Z"}], "updated_at": "2020-12-16T21:25:11.795Z"}}`,
+	}
+	for _, body := range bodies {
+		env, err := record360.Provider().Decode([]byte(body))
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		task, ok := record360.V1TaskComplete.Payload(env)
+		if !ok {
+			continue
+		}
+		unit := task.Unit.ReferenceNumber
+		if unit == "" {
+			unit = task.Asset.ExternalID
+		}
+		assignee := task.Assignee.Username
+		if assignee == "" {
+			assignee = task.Assignee.Email
+		}
+		fmt.Printf("task %s %q (%s), high priority %t, unit %s, assignee %s, at %s\n", task.ID, task.Name, task.Status,
+			task.IsHighPriority(), unit, assignee, env.Time.UTC().Format("2006-01-02 15:04"))
+		for _, a := range task.Activities {
+			fmt.Printf("  %s: %s\n", a.CreatedAt.UTC().Format("2006-01-02 15:04"), a.Event)
+		}
+	}
+	// Output:
+	// task 397702 "Pre-rental walkaround" (completed), high priority true, unit AUTO_AD_IOS_0GzoAmiJwp, assignee tech@example.com, at 2024-01-16 10:00
+	// task 42 "Inspect Bulldozer" (idle), high priority false, unit 5764868635464, assignee ahmad@example.com, at 2020-12-16 21:25
+	//   2020-12-16 21:25: Created Task
+}

@@ -6,18 +6,26 @@ import "github.com/inspecthook/inspecthook/events"
 // their ids as JSON strings in some samples ("43") and as numbers in others (1234): events.ID
 // reads both. An object that is absent or null decodes to its zero value.
 
-// User is a Record360 user: the inspector of an inspection or transaction, the assignee of a
-// task.
+// User is a Record360 user: the inspector of an inspection or transaction, the assignee or
+// requester of a task, the author of a task's Activity. Record360 sends users in two shapes:
+// {id, username} (with first_name and last_name in v1 transactions), and {id, email, name} in
+// the API shape of a task. The fields of the shape that did not arrive stay empty.
 type User struct {
 	// ID is a string in the v3 inspection sample ("120") and a number in the v3 task sample (89).
 	ID events.ID `json:"id"`
 
-	// Username is the user's login, an e-mail address in every sample.
+	// Username is the user's login, an e-mail address in every sample. The API shape of a task
+	// sends Email instead.
 	Username string `json:"username"`
 
 	// FirstName and LastName appear in v1 transactions only.
 	FirstName string `json:"first_name,omitempty"`
 	LastName  string `json:"last_name,omitempty"`
+
+	// Email and Name (the full name, such as "Ahmad Mosciski") appear in the API shape of a
+	// task only: its assignee, requester and activities' users.
+	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitempty"`
 }
 
 // Unit is the inspected equipment or vehicle.
@@ -56,7 +64,8 @@ type Workflow struct {
 	Name string    `json:"name"`
 }
 
-// Asset is the v1 name of the inspected unit.
+// Asset is the v1 name of the inspected unit: in a Transaction, and in a Task of the API
+// shape.
 type Asset struct {
 	ID events.ID `json:"id"`
 

@@ -3,7 +3,8 @@ package safetyculture
 import "github.com/inspecthook/inspecthook/events"
 
 // Common holds what every SafetyCulture delivery carries around its data, in both formats. It
-// is embedded in each payload type (InspectionEvent, ActionEvent, IncidentEvent, MediaEvent).
+// is embedded in each payload type (InspectionEvent, ActionEvent, IncidentEvent, MediaEvent,
+// CommonEvent).
 //
 // Which format fills which field:
 //

@@ -17,7 +17,8 @@ func body(t testing.TB, f inspecthook.Fixture) []byte { return eventstest.Body(t
 // TestCompleteness checks that every event has exactly one event fixture and that every fixture
 // decodes as its kind says.
 func TestCompleteness(t *testing.T) {
-	assert.Len(t, safetyculture.Provider().EventTypes(), 35, "15 inspection, 9 action, 10 incident, 1 media")
+	assert.Len(t, safetyculture.Provider().EventTypes(), 86,
+		"17 inspection, 16 inspection item, 16 action, 14 incident, 1 media, 2 attendance, 20 training")
 	for file, env := range eventstest.Corpus(t, safetyculture.Provider(), loadCorpus(t)) {
 		assert.Empty(t, env.ID, "%s: SafetyCulture has no per-event id", file)
 		assert.Contains(t, env.Types, env.Type, file)

@@ -122,10 +122,14 @@ func idText(v events.Value) string {
 }
 
 // payload is implemented by a pointer to each payload type (InspectionEvent, ActionEvent,
-// IncidentEvent, MediaEvent): Decode makes the one the registry routes the event type to, fills
-// its Common and hands it the data member.
+// IncidentEvent, MediaEvent, CommonEvent): Decode makes the one the registry routes the event
+// type to, fills its Common and hands it the data member.
 type payload interface {
 	common() *Common
+
+	// needsResource reports whether a newer delivery of the payload's events must carry
+	// resource.id: those whose data this package models do; CommonEvent's do not.
+	needsResource() bool
 
 	// setData decodes data, the data member as sent (nil when absent), into the payload's Data,
 	// and returns the dataKey of data.
@@ -141,6 +145,13 @@ func (e *InspectionEvent) common() *Common { return &e.Common }
 func (e *ActionEvent) common() *Common     { return &e.Common }
 func (e *IncidentEvent) common() *Common   { return &e.Common }
 func (e *MediaEvent) common() *Common      { return &e.Common }
+func (e *CommonEvent) common() *Common     { return &e.Common }
+
+func (e *InspectionEvent) needsResource() bool { return true }
+func (e *ActionEvent) needsResource() bool     { return true }
+func (e *IncidentEvent) needsResource() bool   { return true }
+func (e *MediaEvent) needsResource() bool      { return true }
+func (e *CommonEvent) needsResource() bool     { return false }
 
 func (e *InspectionEvent) setData(data jsontext.Value) (dataKey, error) {
 	if !events.Present(data) {
@@ -192,6 +203,12 @@ func (e *IncidentEvent) setData(data jsontext.Value) (dataKey, error) {
 	return readDataKey(data), nil
 }
 
+// setData keeps data of any JSON type, null included, as a json.RawMessage does.
+func (e *CommonEvent) setData(data jsontext.Value) (dataKey, error) {
+	e.Data = json.RawMessage(data)
+	return readDataKey(data), nil
+}
+
 // The payload types' rules: an audit's id, an uploaded media's id.
 
 func (e *InspectionEvent) validate() error {
@@ -207,6 +224,7 @@ func (e *MediaEvent) validate() error {
 
 func (e *ActionEvent) validate() error   { return nil }
 func (e *IncidentEvent) validate() error { return nil }
+func (e *CommonEvent) validate() error   { return nil }
 
 // decode decodes body; see the package documentation.
 func decode(body []byte) (*events.Envelope, error) {
@@ -264,7 +282,7 @@ func decode(body []byte) (*events.Envelope, error) {
 	if p != nil {
 		invalid = p.validate()
 	}
-	if err := events.JoinInvalid(nil, d.required(env.Version, p != nil, key), invalid); err != nil {
+	if err := events.JoinInvalid(nil, d.required(env.Version, p != nil && p.needsResource(), key), invalid); err != nil {
 		return env, fmt.Errorf("%s%w", errorPrefix(env, p != nil), err)
 	}
 	return env, nil
@@ -333,15 +351,15 @@ func (d *delivery) format(key dataKey) (version string, ok bool) {
 }
 
 // required checks the fields the format requires: the legacy format's audit id always, the
-// newer format's resource id for the events this package routes. The fields are named as
-// events.Validate names them.
-func (d *delivery) required(version string, known bool, key dataKey) error {
+// newer format's resource id when needsResource (for the events this package routes to a payload
+// whose data it models). The fields are named as events.Validate names them.
+func (d *delivery) required(version string, needsResource bool, key dataKey) error {
 	switch {
 	case version == VersionLegacy:
 		if key.auditID == "" {
 			return &events.ValidationError{Fields: []string{"data.audit.audit_id"}}
 		}
-	case known:
+	case needsResource:
 		if d.Resource == nil || d.Resource.ID == "" {
 			return &events.ValidationError{Fields: []string{"resource.id"}}
 		}

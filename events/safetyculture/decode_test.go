@@ -24,13 +24,13 @@ func TestProvider(t *testing.T) {
 	p := safetyculture.Provider()
 	assert.Equal(t, "safetyculture", p.Name())
 	names := p.EventTypes()
-	assert.Len(t, names, 35)
+	assert.Len(t, names, 86)
 	assert.True(t, slices.IsSorted(names))
 	assert.Contains(t, names, "TRIGGER_EVENT_INSPECTION_STARTED")
 	assert.Contains(t, names, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED")
 	assert.Contains(t, names, "TRIGGER_EVENT_MEDIA_UPLOADED")
-	assert.NotContains(t, names, safetyculture.CategoryInspection, "categories are never routed on")
-	assert.NotContains(t, names, safetyculture.CategoryInspectionMetadata)
+	assert.Contains(t, names, safetyculture.CategoryInspection, "categories are trigger events too, routed on last")
+	assert.Contains(t, names, safetyculture.CategoryInspectionMetadata)
 	for _, n := range names {
 		assert.NotContains(t, n, "audit_", "events use the trigger event names")
 	}
@@ -150,10 +150,17 @@ func TestRouting(t *testing.T) {
 		{"category first", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS"]`, "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS"},
 		{"category last", `["TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS", "TRIGGER_EVENT_INSPECTION"]`, "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS"},
 		{"two known", `["TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS", "TRIGGER_EVENT_INSPECTION_COMPLETED_STATUS"]`, "TRIGGER_EVENT_INSPECTION_ARCHIVED_STATUS"},
-		{"unknown before known", `["TRIGGER_EVENT_INSPECTION_ORGANISATION", "TRIGGER_EVENT_INSPECTION_OWNER"]`, "TRIGGER_EVENT_INSPECTION_OWNER"},
-		{"unknown after category", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_METADATA", "TRIGGER_EVENT_INSPECTION_ORGANISATION"]`, "TRIGGER_EVENT_INSPECTION_ORGANISATION"},
+		{"unknown before known", `["TRIGGER_EVENT_INSPECTION_SCHEDULE_MISSED", "TRIGGER_EVENT_INSPECTION_OWNER"]`, "TRIGGER_EVENT_INSPECTION_OWNER"},
+		{"event after categories", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_METADATA", "TRIGGER_EVENT_INSPECTION_ORGANISATION"]`, "TRIGGER_EVENT_INSPECTION_ORGANISATION"},
 		{"undocumented category", `["TRIGGER_EVENT_TRAINING", "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED"]`, "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED"},
 		{"categories only", `["TRIGGER_EVENT_INSPECTION_METADATA", "TRIGGER_EVENT_INSPECTION"]`, "TRIGGER_EVENT_INSPECTION_METADATA"},
+		{"categories only, reversed", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_METADATA"]`, "TRIGGER_EVENT_INSPECTION_METADATA"},
+		{"category only", `["TRIGGER_EVENT_INSPECTION"]`, "TRIGGER_EVENT_INSPECTION"},
+		{"category beside an unknown event", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_SCHEDULE_MISSED"]`, "TRIGGER_EVENT_INSPECTION"},
+		{"item update before its kind", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED", "TRIGGER_EVENT_INSPECTION_ITEM_SITE"]`, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED"},
+		{"item update after its kind", `["TRIGGER_EVENT_INSPECTION_ITEM_TEXT", "TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED"]`, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED"},
+		{"item kind alone", `["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_ITEM_QUESTION"]`, "TRIGGER_EVENT_INSPECTION_ITEM_QUESTION"},
+		{"item kind before the metadata group", `["TRIGGER_EVENT_INSPECTION_METADATA", "TRIGGER_EVENT_INSPECTION_ITEM_NOTE"]`, "TRIGGER_EVENT_INSPECTION_ITEM_NOTE"},
 		{"blank names skipped", `["", "  ", "TRIGGER_EVENT_INSPECTION_CLONED"]`, "TRIGGER_EVENT_INSPECTION_CLONED"},
 	}
 	for _, tt := range tests {
@@ -174,6 +181,25 @@ func TestRouting(t *testing.T) {
 		assert.True(t, ok, "%s", k)
 	}
 	assert.False(t, safetyculture.InspectionCompletedStatus.Matches(env))
+
+	// The groups of actions and incidents give way to their specific events, in any order.
+	groups := []struct{ name, types, resource, typ string }{
+		{"action group first", `["TRIGGER_EVENT_ACTION_UPDATED", "TRIGGER_EVENT_ACTION_TITLE_UPDATED"]`, "TASK", "TRIGGER_EVENT_ACTION_TITLE_UPDATED"},
+		{"action group last", `["TRIGGER_EVENT_ACTION_LABELS_UPDATED", "TRIGGER_EVENT_ACTION_UPDATED"]`, "TASK", "TRIGGER_EVENT_ACTION_LABELS_UPDATED"},
+		{"action group alone", `["TRIGGER_EVENT_ACTION_UPDATED"]`, "TASK", "TRIGGER_EVENT_ACTION_UPDATED"},
+		{"action group beside an unknown event", `["TRIGGER_EVENT_ACTION_UPDATED", "TRIGGER_EVENT_ACTION_SCHEDULE_UPDATED"]`, "TASK", "TRIGGER_EVENT_ACTION_UPDATED"},
+		{"incident group first", `["TRIGGER_EVENT_INCIDENT_UPDATED", "TRIGGER_EVENT_INCIDENT_COLLABORATORS_ADDED"]`, "INCIDENT", "TRIGGER_EVENT_INCIDENT_COLLABORATORS_ADDED"},
+		{"incident group alone", `["TRIGGER_EVENT_INCIDENT_UPDATED"]`, "INCIDENT", "TRIGGER_EVENT_INCIDENT_UPDATED"},
+	}
+	for _, tt := range groups {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := decode(t, `{"webhook_id": "w", "event": {"date_triggered": "2024-01-02T03:04:05Z", "event_types": `+
+				tt.types+`}, "resource": {"id": "r1", "type": "`+tt.resource+`"}, "data": {}}`)
+			require.NoError(t, err)
+			assert.Equal(t, tt.typ, env.Type)
+			assert.NotNil(t, env.Payload)
+		})
+	}
 }
 
 func TestLegacyNames(t *testing.T) {
@@ -240,9 +266,22 @@ func TestValidation(t *testing.T) {
 	}
 
 	// An unknown newer event needs no resource.
-	env, err := decode(t, `{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_ATTENDANCE_SIGNED_ON"]}, "data": {"site_id": "s"}}`)
+	env, err := decode(t, `{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_ATTENDANCE_BREAK_STARTED"]}, "data": {"site_id": "s"}}`)
 	require.NoError(t, err)
 	assert.Nil(t, env.Payload)
+
+	// Nor do the attendance and training events, whose shape is not documented: they decode,
+	// with their payload.
+	for _, typ := range []string{safetyculture.AttendanceSignedOn.Name(), safetyculture.TrainingCourseCreated.Name()} {
+		t.Run(typ, func(t *testing.T) {
+			env, err := decode(t, `{"webhook_id": "w", "event": {"event_types": ["`+typ+`"]}, "data": {"site_id": "s"}}`)
+			require.NoError(t, err)
+			ev, ok := env.Payload.(*safetyculture.CommonEvent)
+			require.True(t, ok, "payload %T", env.Payload)
+			assert.Nil(t, ev.Resource)
+			assert.JSONEq(t, `{"site_id": "s"}`, string(ev.Data))
+		})
+	}
 }
 
 // TestTolerance checks what must never fail a delivery.
@@ -431,9 +470,9 @@ func TestManyEventTypes(t *testing.T) {
 	assert.Equal(t, safetyculture.InspectionOwner.Name(), env.Type)
 
 	// Without a known type, the first type no other listed type extends is routed on.
-	body := []byte(`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_TRAINING", "TRIGGER_EVENT_TRAINING_COURSE",
-		"TRIGGER_EVENT_TRAINING_COURSE_COMPLETED", "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED_LATE"]}}`)
+	body := []byte(`{"webhook_id": "w", "event": {"event_types": ["TRIGGER_EVENT_LEARNING", "TRIGGER_EVENT_LEARNING_BADGE",
+		"TRIGGER_EVENT_LEARNING_BADGE_AWARDED", "TRIGGER_EVENT_LEARNING_BADGE_AWARDED_LATE"]}}`)
 	env, err = safetyculture.Provider().Decode(body)
 	require.NoError(t, err)
-	assert.Equal(t, "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED_LATE", env.Type)
+	assert.Equal(t, "TRIGGER_EVENT_LEARNING_BADGE_AWARDED_LATE", env.Type)
 }

@@ -32,8 +32,9 @@
 //
 // The payload types cover both formats: every one embeds Common (the common fields) and adds
 // its data: InspectionEvent (legacy Data.Audit and Data.Template; newer Resource, Data.Details
-// and Data.Change), ActionEvent (Data is an Action), IncidentEvent (Data kept raw) and MediaEvent
-// (Data is a Media). Data of every shape is also kept raw. A field that is a number in one format
+// and Data.Change), ActionEvent (Data is an Action), IncidentEvent (Data kept raw), MediaEvent
+// (Data is a Media) and CommonEvent (Data kept raw), for the attendance and training events,
+// whose data SafetyCulture does not document. Data of every shape is also kept raw. A field that is a number in one format
 // and an object in the other, such as an inspection's score, is an events.Value or kept raw. A
 // field of a JSON type its struct cannot hold is an *events.FieldError (ErrShape) naming its path
 // from the top of the body, such as "data.audit.archived".
@@ -55,26 +56,39 @@
 // listing thousands costs no more than one listing 64. The payload's Event.EventTypes keeps the
 // list exactly as sent.
 //
-// Envelope.Type is the first of Types that has an event here; when none has, the first that is
-// not a category (a documented one, or a name another listed type extends), else the first.
-// Route with Event.Matches and Envelope.Is, which test whether the delivery carries a type
-// anywhere in its list: never on the first element alone. Trigger events without an event here
-// (attendance, training, inspection organisation changes, newer action and incident events)
-// decode to an envelope with a nil Payload and no error, for a fallback handler.
+// Envelope.Type is the most specific of Types that has an event here, the first of them when
+// several are equally specific: a specific event (InspectionCompletedStatus, ActionStatusUpdated,
+// TrainingCourseCompleted...) before an item kind (InspectionItemSite...), an item kind before
+// an event that groups others (InspectionMetadata, ActionUpdated, IncidentUpdated), and those
+// before the inspection category (InspectionCategory), whatever the order they are listed in. So
+// a delivery listing a category beside an event SafetyCulture added later routes on the category,
+// with its typed payload. When no listed type has an event here, Type is the first that is not a
+// category (a documented one, or a name another listed type extends), else the first. Route with
+// Event.Matches and Envelope.Is, which test whether the delivery carries a type anywhere in its
+// list: never on the first element alone. Event types without an event here decode to an
+// envelope with a nil Payload and no error, for a fallback handler.
 //
-// The events are the trigger events named in SafetyCulture's webhook reference (inspections,
-// actions, incidents, media) and the inspection events of SafetyCulture's trigger event list that
-// the newer format sends (InspectionHasStarted, InspectionCompletedStatus, InspectionItemUpdated,
-// ...). Item kinds such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE" ride along with
-// InspectionItemUpdated; test them with Envelope.Is.
+// The events are the 86 trigger events of SafetyCulture's trigger event list: inspections
+// (including the categories TRIGGER_EVENT_INSPECTION and TRIGGER_EVENT_INSPECTION_METADATA, and
+// the legacy format's five), inspection items (InspectionItemUpdated and the fifteen item kinds,
+// such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE", which ride along with it), actions, incidents,
+// media, attendance and training. The events of one kind of resource share one payload type, so
+// a handler registered for any of the types a delivery lists receives the payload it expects.
 //
 // # Validation
 //
 // A body must carry an event object whose event_types names at least one type (else ErrNoType).
 // A legacy body must carry data.audit.audit_id; a newer body of a known event must carry
-// resource.id; a media event must carry data.media_id. A missing one is a *events.ValidationError
-// (ErrInvalid), returned with the envelope. Envelope.ID is always empty: neither format has a
-// per-event id.
+// resource.id, except for the attendance and training events (CommonEvent), whose shape is not
+// documented; a media event must carry data.media_id. A missing one is a *events.ValidationError
+// (ErrInvalid), returned with the envelope. Nothing else is required: a legacy audit without
+// owner_id, author_id or score_percentage decodes with those fields empty. Envelope.ID is always
+// empty: neither format has a per-event id.
+//
+// Ids are opaque and kept exactly as sent, case included, in the payload and in the idempotency
+// key: older audits carry upper-case hex ids ("audit_50BA..."), newer ones lower-case, and the
+// two are different ids. Only event type names are matched without regard to case, and only the
+// legacy ones ("AUDIT_COMPLETED" is "audit_completed").
 //
 // # Idempotency keys
 //

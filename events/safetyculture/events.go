@@ -8,8 +8,9 @@ import (
 )
 
 // registry is the routing table: one row per event below, each declared with events.Register and
-// its payload type, which Decode makes for the event type it routes on. Trigger events it does
-// not list (attendance, training, the ones added after this package) decode with a nil payload.
+// its payload type, which Decode makes for the event type it routes on. It lists every trigger
+// event of SafetyCulture's trigger event list (86); others, such as ones SafetyCulture adds
+// later, decode with a nil payload.
 var registry = events.NewRegistry(Name)
 
 // MaxEventTypes bounds how many event types of one delivery Decode considers: the first
@@ -62,7 +63,8 @@ var (
 
 	// InspectionItemUpdated is TRIGGER_EVENT_INSPECTION_ITEM_UPDATED: an item (a question, a
 	// site, a signature...) of an inspection was answered or changed. The delivery also lists the
-	// item's kind, such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE": test it with Envelope.Is.
+	// item's kind, such as "TRIGGER_EVENT_INSPECTION_ITEM_SITE": test it with Envelope.Is, or
+	// handle the kinds' events (InspectionItemSite...) instead of this one.
 	InspectionItemUpdated = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED")
 
 	// InspectionOwner is TRIGGER_EVENT_INSPECTION_OWNER: an inspection's owner changed.
@@ -80,6 +82,86 @@ var (
 	// InspectionCloned is TRIGGER_EVENT_INSPECTION_CLONED: an inspection was made as a copy of
 	// another.
 	InspectionCloned = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_CLONED")
+
+	// InspectionOrganisation is TRIGGER_EVENT_INSPECTION_ORGANISATION: the organisation an
+	// inspection belongs to changed.
+	InspectionOrganisation = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ORGANISATION")
+)
+
+// Inspection categories, which are trigger events too: a webhook subscribed to one receives every
+// event of the category, listed beside the specific event. Decode routes on a category only when
+// the delivery names no more specific event of this package (see routedType), so a handler
+// registered for InspectionCategory receives, with a typed payload, the inspection deliveries no
+// other handler takes, including events SafetyCulture adds later.
+var (
+	// InspectionCategory is TRIGGER_EVENT_INSPECTION (CategoryInspection): any inspection event.
+	InspectionCategory = events.Register[InspectionEvent](registry, CategoryInspection)
+
+	// InspectionMetadata is TRIGGER_EVENT_INSPECTION_METADATA (CategoryInspectionMetadata): a
+	// change to an inspection's metadata, such as its owner or its completion, rather than to its
+	// items.
+	InspectionMetadata = events.Register[InspectionEvent](registry, CategoryInspectionMetadata)
+)
+
+// Inspection item kinds: the kind of item an item update changed. SafetyCulture lists one beside
+// InspectionItemUpdated (["TRIGGER_EVENT_INSPECTION", "TRIGGER_EVENT_INSPECTION_ITEM_UPDATED",
+// "TRIGGER_EVENT_INSPECTION_ITEM_SITE"]), and Decode routes on the kind only when the delivery
+// does not list InspectionItemUpdated. The receiver runs the handler of the routed type, else that
+// of the first listed type that has one: to handle item kinds apart, register handlers for the
+// kinds and none for InspectionItemUpdated. Their data is the newer inspection data, with the
+// change in a field named after it, such as "inspection_site_set" (read InspectionData.Raw).
+var (
+	// InspectionItemAddress is TRIGGER_EVENT_INSPECTION_ITEM_ADDRESS: an address item changed.
+	InspectionItemAddress = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_ADDRESS")
+
+	// InspectionItemAsset is TRIGGER_EVENT_INSPECTION_ITEM_ASSET: an asset item changed.
+	InspectionItemAsset = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_ASSET")
+
+	// InspectionItemCheckbox is TRIGGER_EVENT_INSPECTION_ITEM_CHECKBOX: a checkbox was ticked or
+	// cleared.
+	InspectionItemCheckbox = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_CHECKBOX")
+
+	// InspectionItemDateTime is TRIGGER_EVENT_INSPECTION_ITEM_DATETIME: a date and time item
+	// changed.
+	InspectionItemDateTime = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_DATETIME")
+
+	// InspectionItemDrawing is TRIGGER_EVENT_INSPECTION_ITEM_DRAWING: a drawing item changed.
+	InspectionItemDrawing = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_DRAWING")
+
+	// InspectionItemDynamicField is TRIGGER_EVENT_INSPECTION_ITEM_DYNAMIC_FIELD: a dynamic field
+	// item changed.
+	InspectionItemDynamicField = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_DYNAMIC_FIELD")
+
+	// InspectionItemList is TRIGGER_EVENT_INSPECTION_ITEM_LIST: a list item's selection changed.
+	InspectionItemList = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_LIST")
+
+	// InspectionItemMedia is TRIGGER_EVENT_INSPECTION_ITEM_MEDIA: a media item's files changed.
+	InspectionItemMedia = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_MEDIA")
+
+	// InspectionItemNote is TRIGGER_EVENT_INSPECTION_ITEM_NOTE: a note on an item changed.
+	InspectionItemNote = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_NOTE")
+
+	// InspectionItemQuestion is TRIGGER_EVENT_INSPECTION_ITEM_QUESTION: a question was answered
+	// or its answer changed.
+	InspectionItemQuestion = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_QUESTION")
+
+	// InspectionItemSignature is TRIGGER_EVENT_INSPECTION_ITEM_SIGNATURE: a signature item was
+	// signed or cleared.
+	InspectionItemSignature = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_SIGNATURE")
+
+	// InspectionItemSite is TRIGGER_EVENT_INSPECTION_ITEM_SITE: the site item changed.
+	InspectionItemSite = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_SITE")
+
+	// InspectionItemSlider is TRIGGER_EVENT_INSPECTION_ITEM_SLIDER: a slider item's value
+	// changed.
+	InspectionItemSlider = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_SLIDER")
+
+	// InspectionItemTemperature is TRIGGER_EVENT_INSPECTION_ITEM_TEMPERATURE: a temperature item
+	// changed.
+	InspectionItemTemperature = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_TEMPERATURE")
+
+	// InspectionItemText is TRIGGER_EVENT_INSPECTION_ITEM_TEXT: a text item changed.
+	InspectionItemText = events.Register[InspectionEvent](registry, "TRIGGER_EVENT_INSPECTION_ITEM_TEXT")
 )
 
 // Action events. SafetyCulture's API calls actions tasks: their resource type is expected to be
@@ -113,6 +195,34 @@ var (
 
 	// ActionDeleted is TRIGGER_EVENT_ACTION_DELETED: an action was deleted.
 	ActionDeleted = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_DELETED")
+
+	// ActionAssetUpdated is TRIGGER_EVENT_ACTION_ASSET_UPDATED: the asset an action is about
+	// changed.
+	ActionAssetUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_ASSET_UPDATED")
+
+	// ActionLabelsUpdated is TRIGGER_EVENT_ACTION_LABELS_UPDATED: an action's labels changed.
+	ActionLabelsUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_LABELS_UPDATED")
+
+	// ActionCategoryUpdated is TRIGGER_EVENT_ACTION_CATEGORY_UPDATED: an action's category
+	// changed.
+	ActionCategoryUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_CATEGORY_UPDATED")
+
+	// ActionOrgUpdated is TRIGGER_EVENT_ACTION_ORG_UPDATED: the organisation an action belongs
+	// to changed.
+	ActionOrgUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_ORG_UPDATED")
+
+	// ActionCollaboratorsAdded is TRIGGER_EVENT_ACTION_COLLABORATORS_ADDED: assignees or other
+	// collaborators were added to an action.
+	ActionCollaboratorsAdded = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_COLLABORATORS_ADDED")
+
+	// ActionCollaboratorsRemoved is TRIGGER_EVENT_ACTION_COLLABORATORS_REMOVED: assignees or
+	// other collaborators were removed from an action.
+	ActionCollaboratorsRemoved = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_COLLABORATORS_REMOVED")
+
+	// ActionUpdated is TRIGGER_EVENT_ACTION_UPDATED: an action changed, in any way. It groups the
+	// action's other update events, which may be listed beside it: Decode routes on it only when
+	// the delivery names no more specific action event of this package.
+	ActionUpdated = events.Register[ActionEvent](registry, "TRIGGER_EVENT_ACTION_UPDATED")
 )
 
 // Incident events (SafetyCulture calls incidents "issues" in its app).
@@ -151,19 +261,170 @@ var (
 
 	// IncidentDeleted is TRIGGER_EVENT_INCIDENT_DELETED: an issue was deleted.
 	IncidentDeleted = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_DELETED")
+
+	// IncidentOrgUpdated is TRIGGER_EVENT_INCIDENT_ORG_UPDATED: the organisation an issue belongs
+	// to changed.
+	IncidentOrgUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_ORG_UPDATED")
+
+	// IncidentCollaboratorsAdded is TRIGGER_EVENT_INCIDENT_COLLABORATORS_ADDED: assignees or
+	// other collaborators were added to an issue.
+	IncidentCollaboratorsAdded = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_COLLABORATORS_ADDED")
+
+	// IncidentCollaboratorsRemoved is TRIGGER_EVENT_INCIDENT_COLLABORATORS_REMOVED: assignees or
+	// other collaborators were removed from an issue.
+	IncidentCollaboratorsRemoved = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_COLLABORATORS_REMOVED")
+
+	// IncidentUpdated is TRIGGER_EVENT_INCIDENT_UPDATED: an issue changed, in any way. It groups
+	// the issue's other update events, which may be listed beside it: Decode routes on it only
+	// when the delivery names no more specific incident event of this package.
+	IncidentUpdated = events.Register[IncidentEvent](registry, "TRIGGER_EVENT_INCIDENT_UPDATED")
 )
 
 // MediaUploaded is TRIGGER_EVENT_MEDIA_UPLOADED: a whole image file was uploaded. SafetyCulture
 // sends it for images only, not for videos or PDF files.
 var MediaUploaded = events.Register[MediaEvent](registry, "TRIGGER_EVENT_MEDIA_UPLOADED")
 
-// Categories SafetyCulture lists beside the specific event, never routed on: a delivery of
+// Attendance events: a person signed on or off at a site. SafetyCulture does not document their
+// data, so their payload is a CommonEvent, with the data kept raw.
+var (
+	// AttendanceSignedOn is TRIGGER_EVENT_ATTENDANCE_SIGNED_ON: a person signed on at a site.
+	AttendanceSignedOn = events.Register[CommonEvent](registry, "TRIGGER_EVENT_ATTENDANCE_SIGNED_ON")
+
+	// AttendanceSignedOff is TRIGGER_EVENT_ATTENDANCE_SIGNED_OFF: a person signed off from a
+	// site.
+	AttendanceSignedOff = events.Register[CommonEvent](registry, "TRIGGER_EVENT_ATTENDANCE_SIGNED_OFF")
+)
+
+// Training events: courses, their lessons and quizzes. SafetyCulture does not document their
+// data, so their payload is a CommonEvent, with the data kept raw.
+var (
+	// TrainingCourseCreated is TRIGGER_EVENT_TRAINING_COURSE_CREATED: a course was created.
+	TrainingCourseCreated = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_CREATED")
+
+	// TrainingCourseUpdated is TRIGGER_EVENT_TRAINING_COURSE_UPDATED: a course was changed.
+	TrainingCourseUpdated = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_UPDATED")
+
+	// TrainingCourseDeleted is TRIGGER_EVENT_TRAINING_COURSE_DELETED: a course was deleted.
+	TrainingCourseDeleted = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_DELETED")
+
+	// TrainingCoursePublished is TRIGGER_EVENT_TRAINING_COURSE_PUBLISHED: a course was
+	// published to learners.
+	TrainingCoursePublished = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_PUBLISHED")
+
+	// TrainingCourseRepublished is TRIGGER_EVENT_TRAINING_COURSE_REPUBLISHED: a published course
+	// was published again after changes.
+	TrainingCourseRepublished = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_REPUBLISHED")
+
+	// TrainingCourseUnpublished is TRIGGER_EVENT_TRAINING_COURSE_UNPUBLISHED: a course was
+	// withdrawn from learners.
+	TrainingCourseUnpublished = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_UNPUBLISHED")
+
+	// TrainingCourseEnrolled is TRIGGER_EVENT_TRAINING_COURSE_ENROLLED: a learner was enrolled in
+	// a course.
+	TrainingCourseEnrolled = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_ENROLLED")
+
+	// TrainingCourseOpened is TRIGGER_EVENT_TRAINING_COURSE_OPENED: a learner opened a course.
+	TrainingCourseOpened = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_OPENED")
+
+	// TrainingCourseCompleted is TRIGGER_EVENT_TRAINING_COURSE_COMPLETED: a learner completed a
+	// course.
+	TrainingCourseCompleted = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED")
+
+	// TrainingCourseExpired is TRIGGER_EVENT_TRAINING_COURSE_EXPIRED: a learner's completion of a
+	// course expired.
+	TrainingCourseExpired = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_EXPIRED")
+
+	// TrainingCourseReset is TRIGGER_EVENT_TRAINING_COURSE_RESET: a learner's progress in a
+	// course was reset.
+	TrainingCourseReset = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_COURSE_RESET")
+
+	// TrainingLessonCreated is TRIGGER_EVENT_TRAINING_LESSON_CREATED: a lesson was created.
+	TrainingLessonCreated = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_CREATED")
+
+	// TrainingLessonUpdated is TRIGGER_EVENT_TRAINING_LESSON_UPDATED: a lesson was changed.
+	TrainingLessonUpdated = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_UPDATED")
+
+	// TrainingLessonDeleted is TRIGGER_EVENT_TRAINING_LESSON_DELETED: a lesson was deleted.
+	TrainingLessonDeleted = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_DELETED")
+
+	// TrainingLessonPublished is TRIGGER_EVENT_TRAINING_LESSON_PUBLISHED: a lesson was published
+	// to learners.
+	TrainingLessonPublished = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_PUBLISHED")
+
+	// TrainingLessonUnpublished is TRIGGER_EVENT_TRAINING_LESSON_UNPUBLISHED: a lesson was
+	// withdrawn from learners.
+	TrainingLessonUnpublished = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_UNPUBLISHED")
+
+	// TrainingLessonOpened is TRIGGER_EVENT_TRAINING_LESSON_OPENED: a learner opened a lesson.
+	TrainingLessonOpened = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_OPENED")
+
+	// TrainingLessonCompleted is TRIGGER_EVENT_TRAINING_LESSON_COMPLETED: a learner completed a
+	// lesson.
+	TrainingLessonCompleted = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_LESSON_COMPLETED")
+
+	// TrainingQuizSessionStarted is TRIGGER_EVENT_TRAINING_QUIZ_SESSION_STARTED: a learner
+	// started a quiz.
+	TrainingQuizSessionStarted = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_QUIZ_SESSION_STARTED")
+
+	// TrainingQuizSessionRetried is TRIGGER_EVENT_TRAINING_QUIZ_SESSION_RETRIED: a learner
+	// started a quiz again.
+	TrainingQuizSessionRetried = events.Register[CommonEvent](registry, "TRIGGER_EVENT_TRAINING_QUIZ_SESSION_RETRIED")
+)
+
+// Categories SafetyCulture lists beside the specific event: a delivery of
 // TRIGGER_EVENT_INSPECTION_HAS_STARTED lists CategoryInspection, CategoryInspectionMetadata and
-// the event itself. Test them with Envelope.Is.
+// the event itself. Each is also an event here (InspectionCategory, InspectionMetadata), routed
+// on only when the delivery names no more specific event. Test them with Envelope.Is.
 const (
-	CategoryInspection         = "TRIGGER_EVENT_INSPECTION"
+	// CategoryInspection is TRIGGER_EVENT_INSPECTION, the category of every inspection event.
+	CategoryInspection = "TRIGGER_EVENT_INSPECTION"
+
+	// CategoryInspectionMetadata is TRIGGER_EVENT_INSPECTION_METADATA, the category of the
+	// events about an inspection's metadata rather than its items.
 	CategoryInspectionMetadata = "TRIGGER_EVENT_INSPECTION_METADATA"
 )
+
+// How strongly Decode prefers an event type to route on, best first: a specific event of this
+// package; an item kind (a qualifier of InspectionItemUpdated); an event that groups others within
+// one kind of resource (InspectionMetadata, ActionUpdated, IncidentUpdated); the inspection
+// category; then a type this package does not know.
+const (
+	rankEvent = iota
+	rankItemKind
+	rankGroup
+	rankCategory
+	rankUnknown
+)
+
+// routeRanks holds the rank of every event of the registry that is not rankEvent.
+var routeRanks = func() map[string]int {
+	ranks := map[string]int{
+		InspectionCategory.Name(): rankCategory,
+		InspectionMetadata.Name(): rankGroup,
+		ActionUpdated.Name():      rankGroup,
+		IncidentUpdated.Name():    rankGroup,
+	}
+	for _, kind := range []events.Event[InspectionEvent]{
+		InspectionItemAddress, InspectionItemAsset, InspectionItemCheckbox, InspectionItemDateTime,
+		InspectionItemDrawing, InspectionItemDynamicField, InspectionItemList, InspectionItemMedia,
+		InspectionItemNote, InspectionItemQuestion, InspectionItemSignature, InspectionItemSite,
+		InspectionItemSlider, InspectionItemTemperature, InspectionItemText,
+	} {
+		ranks[kind.Name()] = rankItemKind
+	}
+	return ranks
+}()
+
+// routeRank returns how strongly Decode prefers the event type t to route on.
+func routeRank(t string) int {
+	if !registry.Has(t) {
+		return rankUnknown
+	}
+	if r, ok := routeRanks[t]; ok {
+		return r
+	}
+	return rankEvent
+}
 
 // legacyNames maps the lowercase event names of the legacy 1.0.0 format to the trigger events
 // they mean. A lowercase name not listed here passes through unchanged and decodes as unknown.
@@ -212,13 +473,22 @@ func normalizeTypes(sent []string) []string {
 	return types
 }
 
-// routedType picks the type a delivery is routed on: the first of types the routing table knows;
-// else the first that is not a category; else the first. types is not empty.
+// routedType picks the type a delivery is routed on: of the types the routing table knows, the
+// first of the best rank (a specific event before an item kind, an item kind before a group, a
+// group before the inspection category), whatever the order they are listed in; when it knows
+// none, the first that is not a category; else the first. types is not empty.
 func routedType(types []string) string {
+	best, bestRank := "", rankUnknown
 	for _, t := range types {
-		if registry.Has(t) {
+		switch r := routeRank(t); {
+		case r == rankEvent:
 			return t
+		case r < bestRank:
+			best, bestRank = t, r
 		}
+	}
+	if best != "" {
+		return best
 	}
 	extended := categories(types)
 	for _, t := range types {

@@ -27,6 +27,12 @@ const (
 	category     = safetyculture.CategoryInspection
 	metadata     = safetyculture.CategoryInspectionMetadata
 	trigger      = "TRIGGER_EVENT_"
+
+	// upperAudit and upperTemplate are the ids of an older audit, upper-case hex as older audits
+	// carry them; lowerAudit is upperAudit in lower case, which is another id.
+	upperAudit    = "audit_50BA6B1C3E2D4F5A8B9C0D1E2F3A4B5C"
+	upperTemplate = "template_9D1E4C2B7A6F4E3D8C5B0A9F1E2D3C4B"
+	lowerAudit    = "audit_50ba6b1c3e2d4f5a8b9c0d1e2f3a4b5c"
 )
 
 // decodeFile decodes one fixture of the corpus by its file name, which must decode with no error.
@@ -596,6 +602,43 @@ func TestGoldenVariants(t *testing.T) {
 			assert.Equal(t, events.ID("120034"), ev.Resource.ID)
 			assert.Contains(t, string(ev.Data), "Chemikalien-Leck – Lager 4 (化学品泄漏)")
 		}},
+		{"variant_inspection_category_future_event.json", func(t *testing.T, env *events.Envelope, _ []byte) {
+			assert.Equal(t, []string{category, trigger + "INSPECTION_SCHEDULE_MISSED"}, env.Types)
+			assert.Equal(t, category, env.Type, "the category, with its payload, rather than an event without one")
+			ev, ok := safetyculture.InspectionCategory.Payload(env)
+			require.True(t, ok)
+			assert.True(t, env.Is(trigger+"INSPECTION_SCHEDULE_MISSED"))
+			assert.Equal(t, events.ID(refAudit), ev.InspectionID())
+			assert.JSONEq(t, `{"inspection_schedule_missed": {"due": "2025-02-02T23:59:59Z"}}`, string(ev.Data.Change))
+		}},
+		{"variant_legacy_upper_case_ids.json", func(t *testing.T, env *events.Envelope, _ []byte) {
+			ev, ok := safetyculture.InspectionCompleted.Payload(env)
+			require.True(t, ok)
+			assert.Equal(t, events.ID(upperAudit), ev.Data.Audit.AuditID, "case kept")
+			assert.Equal(t, events.ID(upperTemplate), ev.Data.Audit.TemplateID)
+			assert.Equal(t, events.DerivedKey(safetyculture.Name, "1.0.0", upperAudit, "", trigger+"INSPECTION_COMPLETED",
+				"2015-11-03T01:22:41.650Z", ""), env.IdempotencyKey)
+		}},
+		{"variant_newer_upper_case_resource_id.json", func(t *testing.T, env *events.Envelope, _ []byte) {
+			ev, ok := safetyculture.InspectionArchivedStatus.Payload(env)
+			require.True(t, ok)
+			assert.Equal(t, events.ID(upperAudit), ev.Resource.ID, "case kept")
+			assert.Equal(t, events.ID(upperAudit), ev.Data.Details.InspectionID)
+			assert.Equal(t, events.DerivedKey(safetyculture.Name, "3.0.0", upperAudit, "",
+				category+","+trigger+"INSPECTION_ARCHIVED_STATUS,"+metadata, "2024-02-19T22:41:07Z", "2024-02-19T22:41:06.318Z"),
+				env.IdempotencyKey)
+		}},
+		{"variant_legacy_without_optional_fields.json", func(t *testing.T, env *events.Envelope, _ []byte) {
+			ev, ok := safetyculture.InspectionCompleted.Payload(env)
+			require.True(t, ok)
+			d := ev.Data.Audit.AuditData
+			assert.Empty(t, d.Authorship.OwnerID)
+			assert.Empty(t, d.Authorship.AuthorID)
+			assert.Equal(t, "John Smith", d.Authorship.Owner)
+			assert.True(t, d.ScorePercentage.IsNull(), "absent")
+			assert.Equal(t, events.NumberValue("4"), d.Score)
+			assert.Empty(t, ev.Data.Audit.TemplateData.Authorship.OwnerID)
+		}},
 	}
 	variants := map[string]bool{}
 	for _, f := range loadCorpus(t) {
@@ -629,11 +672,9 @@ func TestGoldenUnknown(t *testing.T) {
 		file  string
 		types []string
 	}{
-		{"unknown_training_course_completed.json", []string{trigger + "TRAINING_COURSE_COMPLETED"}},
-		{"unknown_future_inspection_event.json", []string{category, trigger + "INSPECTION_SCHEDULE_MISSED"}},
-		{"unknown_category_only.json", []string{category}},
 		{"unknown_legacy_audit_deleted.json", []string{"audit_deleted"}},
-		{"unknown_action_labels_updated.json", []string{trigger + "ACTION_LABELS_UPDATED"}},
+		{"unknown_future_training_event.json", []string{trigger + "TRAINING", trigger + "TRAINING_CERTIFICATE_ISSUED"}},
+		{"unknown_future_action_event.json", []string{trigger + "ACTION_SCHEDULE_UPDATED"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -65,7 +65,9 @@ type InspectionData struct {
 // Its one rule is its id (validate:"required"); its other fields are tagged validate:"-", for
 // validation to check the id without visiting the whole inspection.
 type Audit struct {
-	// AuditID is the inspection's id, such as "audit_7e9ee886325a4fb096989c3e2896e876".
+	// AuditID is the inspection's id, such as "audit_7e9ee886325a4fb096989c3e2896e876". Ids are
+	// opaque and kept as sent, case included: older audits have upper-case hex ids
+	// ("audit_50BA..."), newer ones lower-case; compare them exactly.
 	AuditID events.ID `json:"audit_id" validate:"required"`
 
 	// TemplateID is the id of the template the inspection was started from.
@@ -104,7 +106,9 @@ type AuditData struct {
 	Score      events.Value `json:"score"`
 	TotalScore events.Value `json:"total_score"`
 
-	// ScorePercentage is Score over TotalScore, 0 to 100, when SafetyCulture sends it.
+	// ScorePercentage is Score over TotalScore, 0 to 100, when SafetyCulture sends it. It is
+	// optional: legacy audits (and the webhook reference's sample) may lack it, which leaves it
+	// the null Value (IsNull reports true), and no rule requires it.
 	ScorePercentage events.Value `json:"score_percentage"`
 
 	// Duration is the time spent on the inspection, in seconds (a number, possibly fractional).
@@ -127,17 +131,21 @@ type AuditData struct {
 	Location json.RawMessage `json:"location"`
 }
 
-// Authorship says who created and who last changed an inspection or a template.
+// Authorship says who created and who last changed an inspection or a template. Every field is
+// optional: legacy audits may lack owner_id and author_id, which leaves them empty, and no rule
+// requires them.
 type Authorship struct {
 	// DeviceID is the id of the device the inspection was created on. It is a user id in the
 	// webhook sample's audit ("user_bb5b...") and a UUID in its template: an opaque id.
 	DeviceID events.ID `json:"device_id"`
 
 	// Owner and OwnerID name the inspection's owner, its creator unless ownership was moved.
+	// OwnerID is empty when the audit has no owner_id, as some legacy audits have not.
 	Owner   string    `json:"owner"`
 	OwnerID events.ID `json:"owner_id"`
 
-	// Author and AuthorID name the last person to change it.
+	// Author and AuthorID name the last person to change it. AuthorID is empty when the audit
+	// has no author_id, as some legacy audits have not.
 	Author   string    `json:"author"`
 	AuthorID events.ID `json:"author_id"`
 }

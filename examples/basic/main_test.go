@@ -104,7 +104,7 @@ func TestReplayEveryFixture(t *testing.T) {
 			"msg": "safetyculture event not handled", "type": safetyculture.IncidentCreated.Name(), "known": true,
 		}},
 		{"unknown event", map[string]any{
-			"msg": "safetyculture event not handled", "type": "TRIGGER_EVENT_TRAINING_COURSE_COMPLETED", "known": false,
+			"msg": "safetyculture event not handled", "type": "TRIGGER_EVENT_TRAINING_CERTIFICATE_ISSUED", "known": false,
 		}},
 		{"wrong signature", map[string]any{"msg": "webhook delivery", "status": float64(401), "stage": "verify"}},
 	}

@@ -287,7 +287,7 @@ func TestDemo(t *testing.T) {
 			"                  typed handler: report.created report=12301 path=/reports/12301",
 			`                  typed handler: report.completed report=VR-2025-004127 registration="LB21 XKT" verdict=pass`,
 			"                  fallback handler: payment.failed (no typed handler registered here)",
-			"                  fallback handler: TRIGGER_EVENT_TRAINING_COURSE_COMPLETED (event type unknown to the provider package)",
+			"                  fallback handler: TRIGGER_EVENT_TRAINING_CERTIFICATE_ISSUED (event type unknown to the provider package)",
 		} {
 			assert.Contains(t, verbose.lines, want)
 		}

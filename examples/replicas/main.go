@@ -191,7 +191,7 @@ func run(ctx context.Context, addr string, out io.Writer) error {
 	err := probe.Ping(ctx).Err()
 	_ = probe.Close()
 	if err != nil {
-		return fmt.Errorf("Redis at %s: %w (start one, or set REDIS_ADDR)", addr, err)
+		return fmt.Errorf("no Redis at %s: %w (start one, or set REDIS_ADDR)", addr, err)
 	}
 	runID := strings.ToLower(rand.Text()[:8])
 	prefix := "inspecthook-example:" + runID + ":"

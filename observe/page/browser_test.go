@@ -27,6 +27,7 @@ import (
 	"github.com/inspecthook/inspecthook/inbox"
 	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/observe/page"
+	"github.com/inspecthook/inspecthook/observe/page/pageinbox"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 	"github.com/inspecthook/inspecthook/webhooktest"
@@ -95,7 +96,7 @@ func TestBrowser(t *testing.T) {
 		1370 * time.Microsecond, 420 * time.Microsecond, 2890 * time.Microsecond, 610 * time.Microsecond, 7340 * time.Microsecond,
 	}}
 	p, err := page.New(page.Config{
-		Inbox:    ib,
+		Inbox:    pageinbox.New(ib),
 		BasePath: "/deliveries/",
 		Now:      func() time.Time { return start.Add(12 * time.Minute) },
 		Logger:   discard,
@@ -214,6 +215,11 @@ func TestBrowser(t *testing.T) {
 		if i >= len(reasons) || !strings.HasPrefix(reasons[i], want) {
 			t.Errorf("row %d: reason %q, want %q", i+1, at(reasons, i), want)
 		}
+	}
+	// SafetyCulture's deliveries have no event id: the four that decoded show their key.
+	keys := evalStrings(t, b, `Array.from(document.querySelectorAll('tbody tr td a.key')).map(e => e.textContent.trim())`)
+	if len(keys) != 4 || !strings.HasPrefix(at(keys, 0), "key: safetyculture:") {
+		t.Errorf("the keys shown in place of event ids: %q, want 4", keys)
 	}
 	if dup := text(t, b, `tbody tr:nth-child(5) td:nth-child(8)`); dup != "duplicate" {
 		t.Errorf("the duplicate's row says %q", dup)

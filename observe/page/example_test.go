@@ -2,6 +2,7 @@ package page_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"log"
@@ -12,7 +13,10 @@ import (
 
 	"github.com/inspecthook/inspecthook"
 	"github.com/inspecthook/inspecthook/events/safetyculture"
+	"github.com/inspecthook/inspecthook/inbox"
+	"github.com/inspecthook/inspecthook/inbox/inboxsqlite"
 	"github.com/inspecthook/inspecthook/observe/page"
+	"github.com/inspecthook/inspecthook/observe/page/pageinbox"
 	"github.com/inspecthook/inspecthook/receiver"
 	"github.com/inspecthook/inspecthook/verify"
 )
@@ -95,4 +99,27 @@ func ExampleConfig_authorize() {
 	}
 	defer p.Close()
 	http.Handle("/ops/deliveries/", p)
+}
+
+// With the inbox of the asynchronous mode: pageinbox.New adapts it to Config.Inbox, and the page
+// gains its inbox view, with a Replay button on each dead letter. Here the page keeps its
+// deliveries in the inbox's SQLite database too. A program that sets no Inbox does not import
+// pageinbox, and links no part of River.
+func ExampleConfig_inbox() {
+	ctx := context.Background()
+	db, err := inboxsqlite.OpenDB("inbox.db")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	ib, err := inbox.Open(ctx, inboxsqlite.New(db), inbox.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := page.New(page.Config{BasePath: "/deliveries/", DB: db, Inbox: pageinbox.New(ib)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	http.Handle("/deliveries/", p) // and receiver.Config{Inbox: ib, Observer: p.Observe} for each receiver
 }

@@ -16,17 +16,24 @@
 // when it was authenticated and decoded (Outcome.Envelope.Raw), cut to Config.MaxBodyBytes;
 // requests refused before authentication (401, 405, 413, 415, 429) are kept without their body.
 //
+// The list shows each delivery's event id or, for a format that has none (such as
+// SafetyCulture's), its idempotency key, marked "key:" and linked to the deliveries with that key.
+//
 // The deliveries are kept in a ring of Config.Size rows in memory, newest first. With Config.DB
 // (SQLite through modernc.org/sqlite) they are also written, in the background, to a table of
 // their own (TableName), trimmed to Size rows and read back by New, so a restart keeps them.
+//
+// The inbox view reads the inbox of the receiver's asynchronous mode through Inbox, a small
+// interface; package pageinbox adapts an *inbox.Inbox to it. The page itself does not import
+// package inbox, so a program that shows no inbox does not link River.
 //
 // Wiring it up, with the page under /deliveries/ behind an authentication of your own:
 //
 //	p, err := page.New(page.Config{
 //		BasePath:  "/deliveries/",
-//		DB:        db,      // optional: a *sql.DB on SQLite, to keep deliveries across restarts
-//		Inbox:     ib,      // optional: the inbox of the asynchronous mode, for its jobs and dead letters
-//		Authorize: isAdmin, // func(*http.Request) bool; without it, loopback clients only
+//		DB:        db,                // optional: a *sql.DB on SQLite, to keep deliveries across restarts
+//		Inbox:     pageinbox.New(ib), // optional: the inbox of the asynchronous mode, for its jobs and dead letters
+//		Authorize: isAdmin,           // func(*http.Request) bool; without it, loopback clients only
 //	})
 //	if err != nil { ... }
 //	defer p.Close()
@@ -61,7 +68,6 @@ package page
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -80,7 +86,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/inspecthook/inspecthook/inbox"
 	"github.com/inspecthook/inspecthook/receiver"
 )
 
@@ -92,8 +97,14 @@ const (
 	DefaultMaxBodyMemory = 64 << 20
 )
 
-// ErrConfig is returned by New for a configuration it cannot run.
-var ErrConfig = errors.New("page: invalid configuration")
+var (
+	// ErrConfig is returned by New for a configuration it cannot run.
+	ErrConfig = errors.New("page: invalid configuration")
+
+	// ErrJobNotFound is what an Inbox's Job returns, wrapped, for a job it does not hold: the
+	// page answers 404.
+	ErrJobNotFound = errors.New("page: inbox job not found")
+)
 
 // Config configures a Page. Every field is optional; zero fields get the documented defaults.
 type Config struct {
@@ -109,8 +120,11 @@ type Config struct {
 	DB *sql.DB
 
 	// Inbox, when set, adds the inbox view: counts by provider and state, the jobs with their
-	// attempts, next retry and last error, and a Replay button on each dead letter.
-	Inbox *inbox.Inbox
+	// attempts, next retry and last error, and a Replay button on each dead letter. For the
+	// inbox of the receiver's asynchronous mode (an *inbox.Inbox ib), set it to
+	// pageinbox.New(ib). Without it the page has no inbox view, and a program that does not
+	// import pageinbox links no part of River.
+	Inbox Inbox
 
 	// Authorize decides who may see the page and replay jobs: it is called for every request
 	// to the Page, and a request it returns false for is answered 403. Put your own
@@ -522,7 +536,8 @@ type classCount struct {
 // rowView is one delivery of the list.
 type rowView struct {
 	delivery
-	URL string
+	URL    string
+	KeyURL string // the deliveries with its idempotency key, when it has one and no event id
 }
 
 // listLimit is how many deliveries the list shows at once.
@@ -565,7 +580,11 @@ func (p *Page) list(w http.ResponseWriter, r *http.Request, v view) {
 		}
 	}
 	for _, d := range l.Rows {
-		lv.Rows = append(lv.Rows, rowView{delivery: d, URL: v.Base + "d/" + strconv.FormatInt(d.ID, 10)})
+		rv := rowView{delivery: d, URL: v.Base + "d/" + strconv.FormatInt(d.ID, 10)}
+		if d.EventID == "" && d.IdempotencyKey != "" {
+			rv.KeyURL = v.Base + "?" + filter{Provider: d.Provider, Key: d.IdempotencyKey}.query(0)
+		}
+		lv.Rows = append(lv.Rows, rv)
 	}
 	if l.More && len(l.Rows) > 0 {
 		lv.OlderURL = v.Base + "?" + f.query(l.Rows[len(l.Rows)-1].ID)
@@ -661,241 +680,6 @@ func prettyBody(body []byte, cut bool) (string, bool) {
 		}
 	}
 	return strings.ToValidUTF8(string(body), "\uFFFD"), false
-}
-
-// inboxStates are the choices of the inbox view's state filter: the ?state= value, a River
-// state or "waiting" (every one of inbox.WaitingStates), its label, and River's states.
-var inboxStates = []struct {
-	Value, Label string
-	States       []string
-}{
-	{"", "every state", nil},
-	{"waiting", "waiting", inbox.WaitingStates()},
-	{inbox.StateRunning, inbox.StateRunning, []string{inbox.StateRunning}},
-	{inbox.StateDiscarded, inbox.StateDiscarded + " (dead letters)", []string{inbox.StateDiscarded}},
-	{inbox.StateCancelled, inbox.StateCancelled, []string{inbox.StateCancelled}},
-	{inbox.StateCompleted, inbox.StateCompleted, []string{inbox.StateCompleted}},
-}
-
-// inboxShown is how many jobs the inbox view shows, the newest first.
-const inboxShown = 200
-
-// inboxView is the data of the inbox view.
-type inboxView struct {
-	view
-	States        []stateOption
-	Providers     []string
-	State         string
-	Provider      string
-	Key           string
-	Counts        []inbox.StateCount
-	OldestWaiting string
-	Jobs          []jobView
-	More          bool
-	Replayed      int64
-	Err           string
-}
-
-// stateOption is one choice of the state filter.
-type stateOption struct {
-	Value, Label string
-}
-
-// jobView is one job of the inbox view.
-type jobView struct {
-	inbox.Job
-	URL           string
-	Attempts      string
-	NextRetry     string
-	LastError     string
-	Discarded     bool // a dead letter: it has a Replay button
-	Completed     bool
-	Token         string
-	ReplayURL     string
-	DeliveriesURL string
-	BodyText      string
-	Pretty        bool
-	ErrorsShown   []string
-}
-
-// inbox serves the jobs of the Inbox.
-func (p *Page) inbox(w http.ResponseWriter, r *http.Request, v view) {
-	ctx := r.Context()
-	q := r.URL.Query()
-	v.Title, v.Nav = "Inbox", "inbox"
-	iv := inboxView{view: v, State: q.Get("state"), Provider: clip(q.Get("provider"), maxField), Key: clip(q.Get("key"), maxField)}
-	iv.Replayed, _ = strconv.ParseInt(q.Get("replayed"), 10, 64)
-	var states []string
-	found := false
-	for _, s := range inboxStates {
-		iv.States = append(iv.States, stateOption{s.Value, s.Label})
-		if s.Value == iv.State {
-			states, found = s.States, true
-		}
-	}
-	if !found {
-		iv.State = ""
-	}
-	stats, err := p.cfg.Inbox.Stats(ctx)
-	if err != nil {
-		p.log.WarnContext(ctx, "page: reading the inbox's counts", "error", err)
-		iv.Err = "The inbox could not be read; see the log."
-	}
-	iv.Counts = stats.Counts
-	if !stats.OldestWaiting.IsZero() {
-		iv.OldestWaiting = since(v.Now, stats.OldestWaiting)
-	}
-	providers := map[string]bool{}
-	for _, c := range stats.Counts {
-		providers[c.Provider] = true
-	}
-	if iv.Provider != "" {
-		providers[iv.Provider] = true
-	}
-	for name := range providers {
-		iv.Providers = append(iv.Providers, name)
-	}
-	slices.Sort(iv.Providers)
-
-	jobs, err := p.cfg.Inbox.List(ctx, inbox.ListParams{
-		States: states, Provider: iv.Provider, Key: iv.Key, NewestFirst: true, Limit: inboxShown + 1,
-	})
-	if err != nil {
-		p.log.WarnContext(ctx, "page: listing the inbox's jobs", "error", err)
-		iv.Err = "The inbox could not be read; see the log."
-	}
-	iv.More = len(jobs) > inboxShown
-	for _, j := range jobs[:min(len(jobs), inboxShown)] {
-		iv.Jobs = append(iv.Jobs, p.jobView(v, j))
-	}
-	p.render(w, r, http.StatusOK, "inbox", iv)
-}
-
-// jobView describes j for the templates.
-func (p *Page) jobView(v view, j inbox.Job) jobView {
-	id := strconv.FormatInt(j.ID, 10)
-	jv := jobView{
-		Job:       j,
-		URL:       v.Base + "inbox/" + id,
-		Attempts:  strconv.Itoa(j.Attempt) + "/" + strconv.Itoa(j.MaxAttempts),
-		Discarded: j.State == inbox.StateDiscarded,
-		Completed: j.State == inbox.StateCompleted,
-		ReplayURL: v.Base + "inbox/" + id + "/replay",
-	}
-	jv.Body = nil // the list never shows bodies
-	if jv.Discarded {
-		jv.Token = p.token("replay", j.ID)
-	}
-	switch j.State {
-	case inbox.StateRetryable, inbox.StateScheduled:
-		jv.NextRetry = until(v.Now, j.ScheduledAt)
-	case inbox.StateAvailable:
-		jv.NextRetry = "due now"
-	}
-	if n := len(j.Errors); n > 0 {
-		jv.LastError = clip(clean(j.Errors[n-1]), maxReason)
-	}
-	if j.IdempotencyKey != "" {
-		jv.DeliveriesURL = v.Base + "?" + filter{Key: clip(clean(j.IdempotencyKey), maxField), Provider: j.Provider}.query(0)
-	}
-	return jv
-}
-
-// jobPage is the data of one job's page.
-type jobPage struct {
-	view
-	J jobView
-}
-
-// job serves one job of the Inbox.
-func (p *Page) job(w http.ResponseWriter, r *http.Request, v view, idText string) {
-	id, _ := strconv.ParseInt(idText, 10, 64)
-	j, err := p.cfg.Inbox.Job(r.Context(), id)
-	switch {
-	case errors.Is(err, inbox.ErrNotFound):
-		p.fail(w, r, v, http.StatusNotFound, "Job not found", "The inbox holds no job "+idText+" (any longer).")
-		return
-	case err != nil:
-		p.log.WarnContext(r.Context(), "page: reading an inbox job", "id", id, "error", err)
-		p.fail(w, r, v, http.StatusInternalServerError, "Inbox unavailable", "The inbox could not be read; see the log.")
-		return
-	}
-	v.Title, v.Nav = "Job "+idText, "inbox"
-	jv := p.jobView(v, j)
-	body := j.Body
-	if len(body) > p.cfg.MaxBodyBytes {
-		body = body[:p.cfg.MaxBodyBytes]
-	}
-	jv.BodyText, jv.Pretty = prettyBody(body, len(body) < len(j.Body))
-	for _, e := range j.Errors {
-		jv.ErrorsShown = append(jv.ErrorsShown, clip(clean(e), 4*maxReason))
-	}
-	p.render(w, r, http.StatusOK, "job", jobPage{view: v, J: jv})
-}
-
-// replay runs a dead letter (a discarded job) again: a form POST with the job's token, from the
-// page itself.
-func (p *Page) replay(w http.ResponseWriter, r *http.Request, v view, idText string) {
-	id, _ := strconv.ParseInt(idText, 10, 64)
-	if !sameOrigin(r) {
-		p.fail(w, r, v, http.StatusForbidden, "Cross-site request refused", "Replay is only accepted from this page itself.")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	if err := r.ParseForm(); err != nil {
-		p.fail(w, r, v, http.StatusBadRequest, "Bad form", "The form could not be read.")
-		return
-	}
-	if !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(p.token("replay", id))) {
-		p.fail(w, r, v, http.StatusForbidden, "Form token missing or wrong", "This replay did not come from the inbox view of this page (or the page restarted since it was loaded): open the inbox view and press Replay again.")
-		return
-	}
-	ctx := r.Context()
-	j, err := p.cfg.Inbox.Job(ctx, id)
-	switch {
-	case errors.Is(err, inbox.ErrNotFound):
-		p.fail(w, r, v, http.StatusNotFound, "Job not found", "The inbox holds no job "+idText+" (any longer).")
-		return
-	case err != nil:
-		p.log.WarnContext(ctx, "page: reading an inbox job", "id", id, "error", err)
-		p.fail(w, r, v, http.StatusInternalServerError, "Inbox unavailable", "The inbox could not be read; see the log.")
-		return
-	case j.State != inbox.StateDiscarded:
-		p.fail(w, r, v, http.StatusConflict, "Not a dead letter", "Job "+idText+" is "+j.State+" now, not "+inbox.StateDiscarded+" (a dead letter): it was not replayed.")
-		return
-	}
-	if err := p.cfg.Inbox.Retry(ctx, id); err != nil {
-		p.log.WarnContext(ctx, "page: replaying an inbox job", "id", id, "error", err)
-		p.fail(w, r, v, http.StatusInternalServerError, "Replay failed", "The inbox could not replay job "+idText+"; see the log.")
-		return
-	}
-	p.log.InfoContext(ctx, "page: dead letter replayed", "id", id, "provider", j.Provider)
-	http.Redirect(w, r, v.Base+"inbox?replayed="+idText, http.StatusSeeOther)
-}
-
-// sameOrigin reports whether a browser request may come from the page itself: its
-// Sec-Fetch-Site, when sent, is same-origin (or none: typed by the user), and its Origin, when
-// sent and not "null" (which the page's no-referrer policy makes browsers send), names r's
-// host. The form token is checked as well.
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
-	default:
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
-}
-
-// token is the form token of an action on one id, keyed by the Page's secret.
-func (p *Page) token(action string, id int64) string {
-	m := hmac.New(sha256.New, p.secret)
-	m.Write([]byte(action + "/" + strconv.FormatInt(id, 10)))
-	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // errorView is the data of an error page.

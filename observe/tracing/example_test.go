@@ -71,11 +71,11 @@ func Example() {
 		switch kv.Key {
 		case tracing.KeyProvider, tracing.KeyEventType, tracing.KeyOutcome, tracing.KeyDuplicate,
 			tracing.KeyStage, "http.response.status_code", "url.path":
-			fmt.Printf("  %s=%s\n", kv.Key, kv.Value.Emit())
+			fmt.Printf("  %s=%s\n", kv.Key, kv.Value.String())
 		}
 	}
 	for _, ev := range delivery.Events() {
-		fmt.Printf("  event %s %s\n", ev.Name, ev.Attributes[0].Value.Emit())
+		fmt.Printf("  event %s %s\n", ev.Name, ev.Attributes[0].Value.String())
 	}
 	fmt.Println(child.Name(), "is a child:", child.Parent().SpanID() == delivery.SpanContext().SpanID())
 	// Output:

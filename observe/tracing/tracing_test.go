@@ -385,6 +385,15 @@ var fromTheBody = []attribute.Key{tracing.KeyEventType, tracing.KeyEventTypes, t
 
 // bodyStrings are the strings of a JSON body, keys and values, of at least 4 bytes, and every
 // 12-byte window of the raw body.
+// stageNames are the names of the receiver's stages, which spans carry.
+var stageNames = func() []string {
+	var names []string
+	for s := receiver.StageMethod; s <= receiver.StageEnqueue; s++ {
+		names = append(names, s.String())
+	}
+	return names
+}()
+
 func bodyStrings(body []byte) []string {
 	var out []string
 	var walk func(v any)
@@ -445,13 +454,13 @@ func TestNoSecretOrBodyInSpans(t *testing.T) {
 
 			env, decodeErr := safetyculture.Provider().Decode(body)
 			// Pieces of the body that are also in the span's own names (the provider's, the
-			// route's) prove nothing either way.
+			// route's, the stages') prove nothing either way.
 			needles := slices.DeleteFunc(bodyStrings(body), func(n string) bool {
-				return strings.Contains("webhook safetyculture", n) || strings.Contains(scPath, n)
+				return strings.Contains("webhook safetyculture", n) || strings.Contains(scPath, n) || slices.ContainsFunc(stageNames, func(s string) bool { return strings.Contains(s, n) })
 			})
 			for _, sp := range ended {
 				for _, kv := range texts(sp) {
-					v := kv.Value.Emit()
+					v := kv.Value.String()
 					if slices.Contains(fromTheBody, kv.Key) {
 						// A body that decoded, or that failed only validation (422), has them.
 						require.NotNil(t, env, "%s: %s set for a body that does not decode (%v)", name, kv.Key, decodeErr)
@@ -519,7 +528,7 @@ func TestURLTokenNeverRecorded(t *testing.T) {
 			require.Len(t, spans, 1)
 			for _, sp := range s.rec.Ended() {
 				for _, kv := range texts(sp) {
-					require.NotContains(t, kv.Value.Emit(), r360Token, "%s holds the token", kv.Key)
+					require.NotContains(t, kv.Value.String(), r360Token, "%s holds the token", kv.Key)
 				}
 			}
 			a := attrs(spans[0])
@@ -562,8 +571,8 @@ func TestURLTokenNeverRecordedWhereverSent(t *testing.T) {
 			require.Len(t, spans, 1)
 			for _, sp := range s.rec.Ended() {
 				for _, kv := range texts(sp) {
-					require.NotContains(t, kv.Value.Emit(), r360Token, "%s holds the token", kv.Key)
-					require.NotContains(t, kv.Value.Emit(), "guess-1234", "%s holds the path value", kv.Key)
+					require.NotContains(t, kv.Value.String(), r360Token, "%s holds the token", kv.Key)
+					require.NotContains(t, kv.Value.String(), "guess-1234", "%s holds the path value", kv.Key)
 				}
 			}
 			require.Equal(t, r360Path+"/"+verify.Redacted, attrs(spans[0])["url.path"].AsString())
