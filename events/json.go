@@ -125,16 +125,42 @@ func (e *syntaxError) Unwrap() []error { return []error{ErrNotJSON, e.cause} }
 
 // v1SyntaxError is the syntaxError of an encoding/json syntax error.
 func v1SyntaxError(err *stdjson.SyntaxError) *syntaxError {
-	msg := err.Error()
-	const invalid = "invalid character "
-	if rest, ok := strings.CutPrefix(msg, invalid); ok {
-		// rest is a quoted character, then what the decoder expected: "'x' looking for ...".
-		msg = "invalid character"
-		if i := strings.Index(rest[min(1, len(rest)):], "' "); i >= 0 {
-			msg += " " + rest[1+i+2:]
+	return &syntaxError{offset: err.Offset, msg: withoutQuoted(err.Error()), cause: err}
+}
+
+// withoutQuoted returns msg without the pieces of the body a decoder quotes in it, between
+// single quotes ("invalid character 'x' looking for ...") or backquotes ("invalid escape
+// sequence `\x` in string", as encoding/json words it from Go 1.27), and the space before each.
+func withoutQuoted(msg string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexAny(msg, "'`")
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		end := closingQuote(msg[i+1:], msg[i])
+		if end < 0 {
+			b.WriteString(msg[:i]) // an unclosed quote: leave out the rest
+			return strings.TrimRight(b.String(), " ")
+		}
+		b.WriteString(strings.TrimRight(msg[:i], " "))
+		msg = msg[i+1+end+1:]
+	}
+}
+
+// closingQuote returns the index in s of the quote q that closes a quoted piece, passing over
+// the character after each backslash ('\'' quotes a quote), or -1.
+func closingQuote(s string, q byte) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case q:
+			return i
 		}
 	}
-	return &syntaxError{offset: err.Offset, msg: msg, cause: err}
+	return -1
 }
 
 // unquote returns the contents of the JSON string literal b. Literals without escapes, the
