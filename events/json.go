@@ -150,7 +150,8 @@ func withoutQuoted(msg string) string {
 }
 
 // closingQuote returns the index in s of the quote q that closes a quoted piece, passing over
-// the character after each backslash ('\” quotes a quote), or -1.
+// the character after each backslash (encoding/json quotes a quote as a backslash and a
+// quote between quotes), or -1.
 func closingQuote(s string, q byte) int {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
