@@ -12,9 +12,6 @@ func init() {
 	extraCommands = append(extraCommands, (*app).versionCommand)
 }
 
-// readBuildInfo is debug.ReadBuildInfo, replaced in tests.
-var readBuildInfo = debug.ReadBuildInfo
-
 func (a *app) versionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
@@ -26,7 +23,7 @@ platform.`,
 		Example: "  inspecthook version",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			info, _ := readBuildInfo()
+			info, _ := debug.ReadBuildInfo()
 			_, err := fmt.Fprintln(a.stdout, versionLine(info))
 			return err
 		},

@@ -396,31 +396,26 @@ const (
 	rankUnknown
 )
 
-// routeRanks holds the rank of every event of the registry that is not rankEvent.
-var routeRanks = func() map[string]int {
-	ranks := map[string]int{
-		InspectionCategory.Name(): rankCategory,
-		InspectionMetadata.Name(): rankGroup,
-		ActionUpdated.Name():      rankGroup,
-		IncidentUpdated.Name():    rankGroup,
-	}
-	for _, kind := range []events.Event[InspectionEvent]{
-		InspectionItemAddress, InspectionItemAsset, InspectionItemCheckbox, InspectionItemDateTime,
-		InspectionItemDrawing, InspectionItemDynamicField, InspectionItemList, InspectionItemMedia,
-		InspectionItemNote, InspectionItemQuestion, InspectionItemSignature, InspectionItemSite,
-		InspectionItemSlider, InspectionItemTemperature, InspectionItemText,
-	} {
-		ranks[kind.Name()] = rankItemKind
-	}
-	return ranks
-}()
+// groupRanks holds the rank of the events that group others, and of the category.
+var groupRanks = map[string]int{
+	InspectionCategory.Name(): rankCategory,
+	InspectionMetadata.Name(): rankGroup,
+	ActionUpdated.Name():      rankGroup,
+	IncidentUpdated.Name():    rankGroup,
+}
+
+// itemKindPrefix starts the name of every item kind, and of InspectionItemUpdated.
+const itemKindPrefix = "TRIGGER_EVENT_INSPECTION_ITEM_"
 
 // routeRank returns how strongly Decode prefers the event type t to route on.
 func routeRank(t string) int {
-	if !registry.Has(t) {
+	switch {
+	case !registry.Has(t):
 		return rankUnknown
+	case strings.HasPrefix(t, itemKindPrefix) && t != InspectionItemUpdated.Name():
+		return rankItemKind
 	}
-	if r, ok := routeRanks[t]; ok {
+	if r, ok := groupRanks[t]; ok {
 		return r
 	}
 	return rankEvent
