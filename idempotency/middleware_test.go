@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -180,6 +181,17 @@ func TestMiddleware(t *testing.T) {
 		{
 			name: "next 200", header: evtKey,
 			next:   func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "handled") },
+			status: 200, body: "handled", nextCalls: 1, calls: []string{"claim", "complete"}, after: idempotency.Done,
+		},
+		{
+			// The writer keeps io.StringWriter, and a string written first sends 200.
+			name: "next writes a string then 500", header: evtKey,
+			next: func(w http.ResponseWriter, r *http.Request) {
+				if _, err := w.(io.StringWriter).WriteString("handled"); err != nil {
+					panic(err)
+				}
+				w.WriteHeader(http.StatusInternalServerError)
+			},
 			status: 200, body: "handled", nextCalls: 1, calls: []string{"claim", "complete"}, after: idempotency.Done,
 		},
 		{
