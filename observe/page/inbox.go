@@ -248,8 +248,8 @@ func (p *Page) job(w http.ResponseWriter, r *http.Request, v view, idText string
 	v.Title, v.Nav = "Job "+idText, "inbox"
 	jv := p.jobView(v, j)
 	body := j.Body
-	if len(body) > p.cfg.MaxBodyBytes {
-		body = body[:p.cfg.MaxBodyBytes]
+	if len(body) > p.cfg.KeepBodyBytes {
+		body = body[:p.cfg.KeepBodyBytes]
 	}
 	jv.BodyText, jv.Pretty = prettyBody(body, len(body) < len(j.Body))
 	for _, e := range j.Errors {

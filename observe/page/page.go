@@ -13,7 +13,7 @@
 // redacted at once), and Observe, the receiver's Observer, completes that record from the
 // receiver's Outcome, with the path the receiver redacted (Outcome.Path: query values, URL
 // tokens and other secrets of its Verifier), and keeps it. A body is kept only
-// when it was authenticated and decoded (Outcome.Envelope.Raw), cut to Config.MaxBodyBytes;
+// when it was authenticated and decoded (Outcome.Envelope.Raw), cut to Config.KeepBodyBytes;
 // requests refused before authentication (401, 405, 413, 415, 429) are kept without their body.
 //
 // The list shows each delivery's event id or, for a format that has none (such as
@@ -93,7 +93,7 @@ import (
 const (
 	DefaultSize          = 500
 	MaxSize              = 100_000
-	DefaultMaxBodyBytes  = 256 << 10
+	DefaultKeepBodyBytes = 256 << 10
 	DefaultMaxBodyMemory = 64 << 20
 )
 
@@ -142,13 +142,14 @@ type Config struct {
 	// Now is the clock of the page's relative times ("in 16s"). Default time.Now.
 	Now func() time.Time
 
-	// MaxBodyBytes caps the body kept of one delivery; a longer body is kept cut, and marked.
-	// Default DefaultMaxBodyBytes (256 KiB).
-	MaxBodyBytes int
+	// KeepBodyBytes is how much of one delivery's body the page keeps; a longer body is kept
+	// cut, and marked. It refuses nothing: the Receiver's MaxBodyBytes caps what is accepted.
+	// Default DefaultKeepBodyBytes (256 KiB).
+	KeepBodyBytes int
 
 	// MaxBodyMemory caps the bytes of bodies held in memory: past it, the oldest deliveries'
 	// bodies are dropped from memory (and read from DB when it is set). Default
-	// DefaultMaxBodyMemory (64 MiB), or MaxBodyBytes when that is more.
+	// DefaultMaxBodyMemory (64 MiB), or KeepBodyBytes when that is more.
 	MaxBodyMemory int64
 
 	// RedactHeaders names headers whose values are credentials although their names do not
@@ -186,8 +187,8 @@ func New(cfg Config) (*Page, error) {
 	switch {
 	case cfg.Size < 0 || cfg.Size > MaxSize:
 		return nil, fmt.Errorf("%w: Size %d is not between 0 (the default, %d) and %d", ErrConfig, cfg.Size, DefaultSize, MaxSize)
-	case cfg.MaxBodyBytes < 0:
-		return nil, fmt.Errorf("%w: MaxBodyBytes %d is negative", ErrConfig, cfg.MaxBodyBytes)
+	case cfg.KeepBodyBytes < 0:
+		return nil, fmt.Errorf("%w: KeepBodyBytes %d is negative", ErrConfig, cfg.KeepBodyBytes)
 	case cfg.MaxBodyMemory < 0:
 		return nil, fmt.Errorf("%w: MaxBodyMemory %d is negative", ErrConfig, cfg.MaxBodyMemory)
 	case cfg.BasePath != "" && !strings.HasPrefix(cfg.BasePath, "/"):
@@ -198,14 +199,14 @@ func New(cfg Config) (*Page, error) {
 	if cfg.Size == 0 {
 		cfg.Size = DefaultSize
 	}
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	if cfg.KeepBodyBytes == 0 {
+		cfg.KeepBodyBytes = DefaultKeepBodyBytes
 	}
 	if cfg.MaxBodyMemory == 0 {
-		cfg.MaxBodyMemory = max(DefaultMaxBodyMemory, int64(cfg.MaxBodyBytes))
+		cfg.MaxBodyMemory = max(DefaultMaxBodyMemory, int64(cfg.KeepBodyBytes))
 	}
-	if cfg.MaxBodyMemory < int64(cfg.MaxBodyBytes) {
-		return nil, fmt.Errorf("%w: MaxBodyMemory %d is less than MaxBodyBytes %d", ErrConfig, cfg.MaxBodyMemory, cfg.MaxBodyBytes)
+	if cfg.MaxBodyMemory < int64(cfg.KeepBodyBytes) {
+		return nil, fmt.Errorf("%w: MaxBodyMemory %d is less than KeepBodyBytes %d", ErrConfig, cfg.MaxBodyMemory, cfg.KeepBodyBytes)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -285,7 +286,7 @@ func (p *Page) Middleware(next http.Handler) http.Handler {
 // Observe is a receiver's Observer (receiver.Config.Observer, alone or in receiver.Observers):
 // it keeps the delivery o describes, with what Middleware recorded in ctx, and o.Path (redacted
 // by the receiver) in place of the path Middleware recorded when o has one. The body kept is
-// Outcome.Envelope.Raw, cut to MaxBodyBytes: none for a request refused before it was
+// Outcome.Envelope.Raw, cut to KeepBodyBytes: none for a request refused before it was
 // authenticated (401, 405, 413, 415, 429) or whose body did not decode. The reason shown is
 // a few plain words: the kind of an authentication failure, never its detail, events.Message for
 // a body that did not decode, the handler's error for one that failed.
@@ -339,7 +340,7 @@ func (p *Page) Observe(ctx context.Context, o receiver.Outcome) {
 	default:
 		raw := o.Envelope.Raw
 		d.BodyKept, d.BodySize = true, len(raw)
-		d.Body = bytes.Clone(raw[:min(len(raw), p.cfg.MaxBodyBytes)])
+		d.Body = bytes.Clone(raw[:min(len(raw), p.cfg.KeepBodyBytes)])
 		if d.Body == nil {
 			d.Body = []byte{}
 		}

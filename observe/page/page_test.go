@@ -452,7 +452,7 @@ func TestDetailRedactsAndPrettyPrints(t *testing.T) {
 }
 
 func TestBodiesKept(t *testing.T) {
-	e := newEnv(t, page.Config{MaxBodyBytes: 64}, nil)
+	e := newEnv(t, page.Config{KeepBodyBytes: 64}, nil)
 	e.replayFour(t)
 	e.send(t, scPath, scBody(t, "bad_truncated.json"), e.sc, http.StatusBadRequest)
 
@@ -600,7 +600,7 @@ func TestRingIsBounded(t *testing.T) {
 }
 
 func TestBodyMemoryIsBounded(t *testing.T) {
-	e := newEnv(t, page.Config{Size: 10, MaxBodyBytes: 1000, MaxBodyMemory: 2500}, nil)
+	e := newEnv(t, page.Config{Size: 10, KeepBodyBytes: 1000, MaxBodyMemory: 2500}, nil)
 	for i := 1; i <= 4; i++ {
 		body := bytes.Repeat([]byte("x"), 1000)
 		e.p.Observe(context.Background(), receiver.Outcome{
@@ -703,8 +703,8 @@ func TestConfig(t *testing.T) {
 	for _, cfg := range []page.Config{
 		{Size: -1},
 		{Size: page.MaxSize + 1},
-		{MaxBodyBytes: -1},
-		{MaxBodyBytes: 100, MaxBodyMemory: 99},
+		{KeepBodyBytes: -1},
+		{KeepBodyBytes: 100, MaxBodyMemory: 99},
 		{BasePath: "deliveries/"},
 		{BasePath: "/a b/"},
 	} {
@@ -712,7 +712,7 @@ func TestConfig(t *testing.T) {
 			t.Errorf("New(%+v): %v, want ErrConfig", cfg, err)
 		}
 	}
-	p, err := page.New(page.Config{Size: page.MaxSize, MaxBodyBytes: 100 << 20})
+	p, err := page.New(page.Config{Size: page.MaxSize, KeepBodyBytes: 100 << 20})
 	if err != nil {
 		t.Fatalf("the largest size: %v", err)
 	}

@@ -53,7 +53,7 @@ type delivery struct {
 	// BodyKept says a body was kept: Body in memory, or in the table when bodyInDB.
 	BodyKept bool `json:"body_kept,omitempty"`
 	// BodySize is the length of the body as received, when kept; Body holds at most
-	// Config.MaxBodyBytes of it.
+	// Config.KeepBodyBytes of it.
 	BodySize int `json:"body_size,omitempty"`
 	// BodyNote says why no body was kept.
 	BodyNote string `json:"body_note,omitempty"`
