@@ -46,6 +46,11 @@ func WithOnReject(f func(r *http.Request, status int, err error)) MiddlewareOpti
 //	400     the body cannot be read, or does not decode (ErrNotJSON, ErrShape, ErrNoType)
 //	422     a required field is missing (ErrInvalid)
 //
+// An answer given before the body was read to its end (a 413, a body that failed to read)
+// carries "Connection: close" over HTTP/1, so the server sends it at once and closes the
+// connection within half a second, rather than first reading and discarding the rest of a body
+// the sender may be dribbling.
+//
 // An unknown event type is not an error: next gets an envelope with a nil Payload. It panics on
 // a nil p.
 func Middleware(p Provider, opts ...MiddlewareOption) func(http.Handler) http.Handler {
@@ -110,11 +115,13 @@ func withEnvelope(r *http.Request, env *Envelope) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), envelopeKey{}, env))
 }
 
-// reject reports the rejection and answers it.
+// reject reports the rejection and answers it, closing the connection when the body was not
+// read to its end (a 413, a body that failed to read).
 func (d *decoder) reject(w http.ResponseWriter, r *http.Request, status int, err error) {
 	if d.onReject != nil {
 		d.onReject(r, status, err)
 	}
+	rawbody.CloseUnread(w, r)
 	http.Error(w, Message(err), status)
 }
 

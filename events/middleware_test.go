@@ -16,6 +16,7 @@ import (
 
 	"github.com/inspecthook/inspecthook/events"
 	"github.com/inspecthook/inspecthook/internal/rawbody"
+	"github.com/inspecthook/inspecthook/internal/rawbody/rawbodytest"
 )
 
 // acme is a provider built on the registry of core_test.go:
@@ -223,5 +224,63 @@ func TestMiddlewareOptions(t *testing.T) {
 func post(body string) func() *http.Request {
 	return func() *http.Request {
 		return httptest.NewRequest(http.MethodPost, "/webhooks/acme", strings.NewReader(body))
+	}
+}
+
+// TestMiddlewareEarlyAnswerClosesTheConnection sends, over raw TCP to a real server, bodies
+// Middleware refuses before reading them to their end (declared over the cap, or sent past it
+// in chunks, then nothing more): the 413 comes at once with "Connection: close", and the server
+// closes the connection rather than wait for the rest of the body (see rawbodytest).
+func TestMiddlewareEarlyAnswerClosesTheConnection(t *testing.T) {
+	chunkPastTheCap := "800\r\n" + strings.Repeat("x", 0x800) + "\r\n"
+	tests := []struct {
+		name     string
+		declared int // -1: chunked
+		sent     string
+	}{
+		{"declared over the cap", rawbodytest.Declared, `{"id"`},
+		{"sent past the cap", -1, chunkPastTheCap},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := events.Middleware(acme{}, events.WithMaxBodyBytes(1<<10))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+				t.Error("next called")
+			}))
+			c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+			c.Send(http.MethodPost, "/webhooks", nil, tt.declared, tt.sent)
+			res, text := c.Response()
+			assert.Equal(t, http.StatusRequestEntityTooLarge, res.StatusCode)
+			assert.Equal(t, "request body too large: limit 1024 bytes\n", text)
+			assert.True(t, res.Close, "Connection: close")
+			c.RequireClosed()
+		})
+	}
+}
+
+// TestMiddlewareReadBodyKeepsTheConnection sends whole bodies on one connection: an answer
+// given once the body was read to its end, a refusal as well as next's, leaves it open.
+func TestMiddlewareReadBodyKeepsTheConnection(t *testing.T) {
+	h := events.Middleware(acme{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, events.IdempotencyKey(r))
+	}))
+	c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+	tests := []struct {
+		name   string
+		body   string
+		status int
+	}{
+		{"decoded", `{"id":"1","type":"thing.created","data":{"name":"a"}}`, http.StatusOK},
+		{"not JSON", `{"id"`, http.StatusBadRequest},
+		{"no id", `{"type":"thing.created","data":{"name":"a"}}`, http.StatusUnprocessableEntity},
+		{"decoded again", `{"id":"2","type":"thing.created","data":{"name":"b"}}`, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.Send(http.MethodPost, "/webhooks", nil, len(tt.body), tt.body)
+			res, _ := c.Response()
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.False(t, res.Close, "the connection stays open")
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/inspecthook/inspecthook/internal/nilcheck"
+	"github.com/inspecthook/inspecthook/internal/rawbody"
 	"github.com/inspecthook/inspecthook/internal/retryafter"
 )
 
@@ -125,6 +126,12 @@ func WithOnError(f func(r *http.Request, err error)) MiddlewareOption {
 // cancellation, since the sender hanging up does not undo the work; their errors go to
 // WithOnError. The ResponseWriter next receives records the status and implements
 // http.Flusher; other optional interfaces are reached through http.ResponseController.
+//
+// With a key read from a header (HeaderKey), Middleware answers before the body is read: then
+// its own answers carry "Connection: close" over HTTP/1 (unless an earlier middleware read the
+// body whole), so the server sends them at once and closes the connection within half a
+// second, rather than first reading and discarding up to 256 KiB of a body the sender may be
+// dribbling.
 //
 // Middleware panics with an "idempotency: " message when store or key is nil or a duration is
 // negative, and the function it returns panics when next is nil.
@@ -389,10 +396,13 @@ func (h *claimHandler) untilLeaseEnds(ends time.Time) string {
 	return strconv.FormatInt(max(secs, 1), 10)
 }
 
+// reject reports the rejection and answers it, closing the connection when the body was not
+// read to its end: with a key from a header, every answer of the claim comes before the body.
 func (h *claimHandler) reject(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if h.cfg.onReject != nil {
 		h.cfg.onReject(r, status, err)
 	}
+	rawbody.CloseUnread(w, r)
 	http.Error(w, msg, status)
 }
 

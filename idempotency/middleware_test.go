@@ -21,6 +21,7 @@ import (
 
 	"github.com/inspecthook/inspecthook/idempotency"
 	"github.com/inspecthook/inspecthook/idempotency/storetest"
+	"github.com/inspecthook/inspecthook/internal/rawbody/rawbodytest"
 )
 
 // errStore is the failure of testStore's methods.
@@ -675,4 +676,76 @@ func TestMiddlewareBoundsLongKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, idempotency.Done, c.State)
 	assert.Equal(t, 2, m.Len())
+}
+
+// TestMiddlewareEarlyAnswerClosesTheConnection sends, over raw TCP to a real server, requests
+// whose key is in a header and that declare 200 KiB and send 5 bytes, then nothing: each answer
+// of the claim comes before the body, at once, with "Connection: close", and the server closes
+// the connection rather than wait for the rest of the body (see rawbodytest).
+func TestMiddlewareEarlyAnswerClosesTheConnection(t *testing.T) {
+	tests := []struct {
+		name   string
+		key    string
+		before func(*testing.T, *idempotency.Memory)
+		fail   failures
+		status int
+		text   string
+	}{
+		{"no key", "", nil, failures{}, http.StatusBadRequest, "no idempotency key\n"},
+		{"already done", evtKey, completed(evtKey), failures{}, http.StatusOK, "ok: already received\n"},
+		{"in flight", evtKey, claimed(evtKey), failures{}, http.StatusConflict, "conflict: this event is being processed; retry later\n"},
+		{"store down", evtKey, nil, failures{claim: errStore}, http.StatusServiceUnavailable, "service unavailable\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := idempotency.NewMemory(idempotency.MemoryConfig{})
+			require.NoError(t, err)
+			if tt.before != nil {
+				tt.before(t, m)
+			}
+			store := &testStore{Memory: m, fail: tt.fail}
+			h := idempotency.Middleware(store, idempotency.HeaderKey(keyHeader))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+				t.Error("next called")
+			}))
+			var header http.Header
+			if tt.key != "" {
+				header = http.Header{keyHeader: {tt.key}}
+			}
+			c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+			c.Send(http.MethodPost, "/webhooks", header, rawbodytest.Declared, `{"id"`)
+			res, text := c.Response()
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, tt.text, text)
+			assert.True(t, res.Close, "Connection: close")
+			c.RequireClosed()
+		})
+	}
+}
+
+// TestMiddlewareReadBodyKeepsTheConnection sends requests on one connection: one whose body
+// next reads, and a duplicate without a body, leave it open.
+func TestMiddlewareReadBodyKeepsTheConnection(t *testing.T) {
+	m, err := idempotency.NewMemory(idempotency.MemoryConfig{})
+	require.NoError(t, err)
+	h := idempotency.Middleware(m, idempotency.HeaderKey(keyHeader))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(w, r.Body)
+	}))
+	c := rawbodytest.Dial(t, rawbodytest.Server(t, h))
+	header := http.Header{keyHeader: {evtKey}}
+	tests := []struct {
+		name, body, text string
+	}{
+		{"handled, body read", `{"id":"1"}`, `{"id":"1"}`},
+		{"duplicate, no body", "", "ok: already received\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.Send(http.MethodPost, "/webhooks", header, len(tt.body), tt.body)
+			res, text := c.Response()
+			assert.Equal(t, http.StatusOK, res.StatusCode)
+			assert.Equal(t, tt.text, text)
+			assert.False(t, res.Close, "the connection stays open")
+		})
+	}
 }

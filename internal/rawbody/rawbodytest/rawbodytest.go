@@ -1,8 +1,8 @@
 // Package rawbodytest speaks HTTP/1.1 over raw TCP to a handler behind a real net/http server,
 // as a sender that declares a body and then stalls: for the tests of every stage that answers
-// before the body is read (verify, ratelimit, receiver), which check that the answer comes at
-// once with "Connection: close" and that the server closes the connection (see
-// rawbody.CloseUnread).
+// before the body is read (verify, ratelimit, events, idempotency, receiver), which check that
+// the answer comes at once with "Connection: close" and that the server closes the connection
+// (see rawbody.CloseUnread).
 //
 // net/http reads and discards up to 256 KiB of a body the handler left unread before it writes
 // the response, unless the response says "Connection: close", and reads as much again before
