@@ -107,3 +107,17 @@ func (c *Conn) RequireClosed() {
 		require.ErrorIs(c.t, err, io.EOF, "the server closes the connection")
 	}
 }
+
+// EarlyAnswer serves h behind a new Server and sends it, on a new Conn, the head of a request
+// and sent, the start of a body of declared bytes (chunked when declared is negative), then
+// nothing more. It returns the answer after requiring that it came at once with
+// "Connection: close" and that the server then closed the connection.
+func EarlyAnswer(t testing.TB, h http.Handler, method, path string, header http.Header, declared int, sent string) (res *http.Response, body string) {
+	t.Helper()
+	c := Dial(t, Server(t, h))
+	c.Send(method, path, header, declared, sent)
+	res, body = c.Response()
+	require.True(t, res.Close, "the answer carries Connection: close")
+	c.RequireClosed()
+	return res, body
+}
