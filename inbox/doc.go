@@ -39,7 +39,8 @@
 // elected leader among the processes sharing the database, once it has been running for
 // RescueAfter (default 110 s; the rescuer looks every 30 s, and a killed leader's place is
 // taken within about 15 s). RescueAfter is also each job's timeout: keep it above the
-// receivers' HandlerTimeout, so a live handler is never run twice at once.
+// receivers' HandlerTimeout, so a live handler is never run twice at once; Start refuses, with
+// ErrConfig, a registered receiver whose HandlerTimeout is not below it.
 //
 // # Retries and dead letters
 //

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,8 +45,9 @@ var (
 	// ErrNotFound is returned for a job id the inbox does not hold (never inserted, or removed
 	// after Retention).
 	ErrNotFound = errors.New("inbox: job not found")
-	// ErrConfig is returned by Open for an invalid Config, and by Enqueue for a delivery
-	// without an idempotency key.
+	// ErrConfig is returned by Open for an invalid Config, by Start for a receiver whose
+	// HandlerTimeout is not below RescueAfter, and by Enqueue for a delivery without an
+	// idempotency key.
 	ErrConfig = errors.New("inbox: invalid configuration")
 )
 
@@ -290,10 +293,30 @@ func (ib *Inbox) Enqueue(ctx context.Context, d receiver.InboxDelivery) (duplica
 	return res.UniqueSkippedAsDuplicate, nil
 }
 
-// Start starts the workers. Register the receivers first.
+// Start starts the workers. Register the receivers first. It returns an error wrapping
+// ErrConfig, and starts nothing, when a registered receiver's HandlerTimeout is not below
+// RescueAfter: River would take a job whose handler runs that long for one that crashed, and
+// run it again beside the first run.
 func (ib *Inbox) Start(ctx context.Context) error {
+	if err := ib.checkTimeouts(); err != nil {
+		return err
+	}
 	if err := ib.client.Start(ctx); err != nil {
 		return fmt.Errorf("inbox: start: %w", err)
+	}
+	return nil
+}
+
+// checkTimeouts returns an error wrapping ErrConfig when a registered receiver's handlers may
+// run as long as RescueAfter or longer.
+func (ib *Inbox) checkTimeouts() error {
+	ib.mu.Lock()
+	defer ib.mu.Unlock()
+	for _, name := range slices.Sorted(maps.Keys(ib.receivers)) {
+		if t := ib.receivers[name].HandlerTimeout(); t >= ib.cfg.RescueAfter {
+			return fmt.Errorf("%w: the %s receiver's HandlerTimeout (%v) is not below RescueAfter (%v): "+
+				"a handler still running would be run a second time; raise RescueAfter above it", ErrConfig, name, t, ib.cfg.RescueAfter)
+		}
 	}
 	return nil
 }

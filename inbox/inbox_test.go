@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/inspecthook/inspecthook/events/record360"
 	"github.com/inspecthook/inspecthook/inbox"
 	"github.com/inspecthook/inspecthook/receiver"
 )
@@ -38,6 +39,50 @@ func TestOpenConfig(t *testing.T) {
 			require.ErrorIs(t, err, inbox.ErrConfig)
 		})
 	}
+}
+
+// TestStartRefusesHandlersAsLongAsTheRescue registers receivers whose HandlerTimeout is below,
+// equal to and above RescueAfter: Start refuses the last two, naming the provider, and starts
+// no worker; a refused Start leaves the Inbox free to start once the receiver is replaced.
+func TestStartRefusesHandlersAsLongAsTheRescue(t *testing.T) {
+	const rescue = 20 * time.Second
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		ok      bool
+	}{
+		{"below", rescue - time.Second, true},
+		{"equal", rescue, false},
+		{"above", 5 * time.Minute, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ib, err := inbox.Open(t.Context(), inboxSQLite(t), inbox.Config{RescueAfter: rescue})
+			require.NoError(t, err)
+			ib.Register(newReceiver(t, ib, tt.timeout))
+			err = ib.Start(t.Context())
+			if tt.ok {
+				require.NoError(t, err)
+				require.NoError(t, ib.Stop(t.Context()))
+				return
+			}
+			require.ErrorIs(t, err, inbox.ErrConfig)
+			assert.ErrorContains(t, err, "record360 receiver's HandlerTimeout")
+
+			ib.Register(newReceiver(t, ib, rescue/2)) // replaces the refused one
+			require.NoError(t, ib.Start(t.Context()))
+			require.NoError(t, ib.Stop(t.Context()))
+		})
+	}
+}
+
+// newReceiver is a Record360 receiver storing in ib, with handlers that run under timeout.
+func newReceiver(t *testing.T, ib *inbox.Inbox, timeout time.Duration) *receiver.Receiver {
+	t.Helper()
+	rx, err := receiver.New(record360.Provider(), receiver.Config{InsecureSkipVerify: true, Inbox: ib,
+		HandlerTimeout: timeout, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	return rx
 }
 
 func TestInbox(t *testing.T) {

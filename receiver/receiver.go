@@ -336,6 +336,10 @@ func (rx *Receiver) claim(key idempotency.KeyFunc, h http.Handler) http.Handler 
 	)(h)
 }
 
+// HandlerTimeout returns the deadline its handlers run under: Config.HandlerTimeout, or its
+// default. An Inbox that runs them must let its jobs run longer (inbox.Config.RescueAfter).
+func (rx *Receiver) HandlerTimeout() time.Duration { return rx.cfg.HandlerTimeout }
+
 // Close closes the store the receiver created for itself; a Store given in Config is left to
 // its owner.
 func (rx *Receiver) Close() error {

@@ -349,6 +349,34 @@ func TestHandlerContextOutlivesTheSender(t *testing.T) {
 	assert.NoError(t, handlerErr, "the handler finishes its work")
 }
 
+// TestHandlerTimeout checks that HandlerTimeout reports the deadline the handlers run under,
+// configured or the default.
+func TestHandlerTimeout(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  time.Duration
+		want time.Duration
+	}{
+		{"default", 0, receiver.DefaultHandlerTimeout},
+		{"configured", 7 * time.Second, 7 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, receiver.Config{HandlerTimeout: tt.cfg})
+			assert.Equal(t, tt.want, e.rx.HandlerTimeout())
+			var deadline time.Time
+			receiver.Handle(e.rx, record360.InspectionCreated, func(ctx context.Context, _ *record360.Inspection) error {
+				deadline, _ = ctx.Deadline()
+				return nil
+			})
+			before := time.Now()
+			require.Equal(t, 200, e.serve(request(inspectionBody(t))).Code)
+			assert.False(t, deadline.Before(before.Add(tt.want)), "the handler's deadline is HandlerTimeout from its start")
+			assert.False(t, deadline.After(time.Now().Add(tt.want)), "the handler's deadline is HandlerTimeout from its start")
+		})
+	}
+}
+
 func TestRequestIsNotModified(t *testing.T) {
 	e := newEnv(t, receiver.Config{})
 	r := request(inspectionBody(t))
