@@ -39,7 +39,8 @@ type Outcome struct {
 	// 256 bytes.
 	Path string
 
-	decoding bool // the delivery holds a slot of the Receiver's gate
+	decoding bool        // the delivery holds a slot of the Receiver's gate
+	handler  handlerFunc // the handler of Route, chosen with it (nil for none)
 }
 
 // Observers returns an Observer that calls each of obs in turn, skipping nil ones: for

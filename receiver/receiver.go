@@ -363,13 +363,13 @@ func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // describe records the decoded delivery in the outcome, with the idempotency key the claim
-// will use.
+// will use and the route, whose handler the Router runs.
 func (rx *Receiver) describe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if env, ok := envelopeOf(r); ok {
 			o := outcomeOf(r)
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
-			o.Route, _ = rx.routes.route(env)
+			o.Route, o.handler = rx.routes.route(env)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -186,15 +186,14 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, statusHandlerFailed, "internal server error\n")
 		return
 	}
-	// A Receiver recorded the delivery, with its route, in the Outcome before the claim
-	// (describe); the Outcome is read by the lease renewal's error reports while the handler
-	// runs, so it is not written here.
-	d := o.Delivery
-	if d.Envelope != env {
+	// A Receiver recorded the delivery, with its route and handler, in the Outcome before the
+	// claim (describe); the Outcome is read by the lease renewal's error reports while the
+	// handler runs, so it is not written here.
+	d, h := o.Delivery, o.handler
+	if d.Envelope != env { // the stages chained by hand
 		d = rt.delivery(r, env, o)
+		d.Route, h = rt.route(env)
 	}
-	route, h := rt.route(env)
-	d.Route = route
 	// The handler's context does not end with the request's: a sender that hangs up does not
 	// undo the work.
 	ctx := context.WithValue(r.Context(), deliveryKey{}, d)
