@@ -19,8 +19,8 @@ func decodeSlots() int { return 4 * runtime.GOMAXPROCS(0) }
 // hardest of all the stages; a burst of deliveries decoding at once, each in its goroutine,
 // would keep every other goroutine waiting its turn to run, the lease renewals of the events
 // being handled first of all, for longer than a lease on a busy machine. A delivery waits for a
-// slot in turn, holding its request and nothing else, and gives it back once decoded (ungate)
-// or answered.
+// slot in turn, holding its request and nothing else, and gives it back once decoded (in the
+// stage after decoding, Receiver.decoded) or answered.
 func (rx *Receiver) gate(next http.Handler) http.Handler {
 	if rx.slots == nil {
 		return next
@@ -37,17 +37,6 @@ func (rx *Receiver) gate(next http.Handler) http.Handler {
 		}
 		o.decoding = true
 		defer rx.free(o)
-		next.ServeHTTP(w, r)
-	})
-}
-
-// ungate gives back the slot of a decoded delivery before the stages after decoding run.
-func (rx *Receiver) ungate(next http.Handler) http.Handler {
-	if rx.slots == nil {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rx.free(outcomeOf(r))
 		next.ServeHTTP(w, r)
 	})
 }

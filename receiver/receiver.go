@@ -224,7 +224,7 @@ func (rx *Receiver) compose() http.Handler {
 	} else {
 		h = rx.claimDecoded(h)
 	}
-	h = rx.ungate(rx.describe(h))
+	h = rx.decoded(h)
 	h = events.Middleware(rx.provider,
 		events.WithMaxBodyBytes(cfg.MaxBodyBytes),
 		events.WithOnReject(rx.decodeRejected),
@@ -282,6 +282,9 @@ func (rx *Receiver) entering(s Stage, h http.Handler) http.Handler {
 // decoding.
 func (rx *Receiver) claimDecoded(next http.Handler) http.Handler {
 	claim := rx.entering(StageClaim, rx.claim(rx.claimKey, next))
+	if rx.cfg.IdempotencyKeyHeader == "" {
+		return claim // nothing is claimed before decoding
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if idempotency.KeyFrom(r.Context()) != "" {
 			next.ServeHTTP(w, r)
@@ -362,12 +365,14 @@ func (rx *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rx.report(r, o)
 }
 
-// describe records the decoded delivery in the outcome, with the idempotency key the claim
-// will use and the route, whose handler the Router runs.
-func (rx *Receiver) describe(next http.Handler) http.Handler {
+// decoded is the first stage after decoding: it gives back the delivery's decoding slot (gate)
+// and records the decoded delivery in the outcome, with the idempotency key the claim will use
+// and the route, whose handler the Router runs.
+func (rx *Receiver) decoded(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := outcomeOf(r)
+		rx.free(o)
 		if env, ok := envelopeOf(r); ok {
-			o := outcomeOf(r)
 			o.Delivery = rx.delivery(r, env, o.ReceivedAt)
 			o.Route, o.handler = rx.routes.route(env)
 		}
@@ -375,7 +380,7 @@ func (rx *Receiver) describe(next http.Handler) http.Handler {
 	})
 }
 
-// claimKey is the key describe recorded.
+// claimKey is the key decoded recorded.
 func (rx *Receiver) claimKey(r *http.Request) string {
 	return outcomeOf(r).IdempotencyKey
 }

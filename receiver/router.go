@@ -187,7 +187,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A Receiver recorded the delivery, with its route and handler, in the Outcome before the
-	// claim (describe); the Outcome is read by the lease renewal's error reports while the
+	// claim (decoded); the Outcome is read by the lease renewal's error reports while the
 	// handler runs, so it is not written here.
 	d, h := o.Delivery, o.handler
 	if d.Envelope != env { // the stages chained by hand
