@@ -54,7 +54,7 @@ func checkObjectStart(body []byte) error {
 	if !utf8.Valid(body) {
 		return fmt.Errorf("%w: invalid UTF-8", ErrNotJSON)
 	}
-	if err := checkDepthFast(body); err != nil {
+	if err := checkDepth(body); err != nil {
 		return err
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
@@ -270,41 +270,6 @@ func jsonField(t reflect.Type, seg string) (string, reflect.Type, bool) {
 		return name, ft, true
 	}
 	return folded.name, folded.t, folded.ok
-}
-
-// checkDepthFast reports a body nested deeper than MaxDepth, as checkDepth does, skipping the
-// contents of strings a block at a time. It counts brackets outside strings; a body that is
-// not valid JSON may pass, to be rejected by the decoder.
-func checkDepthFast(b []byte) error {
-	depth := 0
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			// Skip to the closing quote: one not preceded by an odd number of backslashes.
-			for {
-				j := bytes.IndexByte(b[i+1:], '"')
-				if j < 0 {
-					return nil // an unterminated string: the decoder reports it
-				}
-				i += 1 + j
-				k := i - 1
-				for k >= 0 && b[k] == '\\' {
-					k--
-				}
-				if (i-1-k)%2 == 0 {
-					break
-				}
-			}
-		case '{', '[':
-			depth++
-			if depth > MaxDepth {
-				return fmt.Errorf("%w: nested deeper than %d at offset %d", ErrNotJSON, MaxDepth, i)
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return nil
 }
 
 // kindName names a JSON kind as FieldError.JSONType does: "object", "array", "string",

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -15,6 +17,9 @@ func FuzzCheckObject(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":[1,{"b":"c"}]}`, `[]`, `"x"`, `{"a":"\"[["}`, "{\"a\":\"\xff\"}", `{`, ``} {
 		f.Add([]byte(s))
 	}
+	// Bodies with more brackets than the depth limit: nested one past it, and not nested.
+	f.Add([]byte(`{"a":` + strings.Repeat("[", events.MaxDepth) + strings.Repeat("]", events.MaxDepth) + `}`))
+	f.Add([]byte(`{"a":[` + strings.Repeat(`[],{"b":"[["},`, events.MaxDepth) + `[]]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		err := events.CheckObject(body)
 		if err != nil {
@@ -22,10 +27,18 @@ func FuzzCheckObject(f *testing.F) {
 				t.Fatalf("error %v is not a sentinel", err)
 			}
 			// Accepted by the standard library but rejected here: only for depth.
-			if json.Valid(body) && utf8.Valid(body) && bytes.TrimLeft(body, " \t\r\n")[0] == '{' && errors.Is(err, events.ErrShape) {
-				t.Fatalf("valid object rejected as shape: %v", err)
+			if json.Valid(body) && utf8.Valid(body) && bytes.TrimLeft(body, " \t\r\n")[0] == '{' {
+				if errors.Is(err, events.ErrShape) {
+					t.Fatalf("valid object rejected as shape: %v", err)
+				}
+				if d := nesting(t, body); d <= events.MaxDepth {
+					t.Fatalf("valid object nested %d deep rejected: %v", d, err)
+				}
 			}
 			return
+		}
+		if d := nesting(t, body); d > events.MaxDepth {
+			t.Fatalf("accepted an object nested %d deep", d)
 		}
 		if !json.Valid(body) || !utf8.Valid(body) || bytes.TrimLeft(body, " \t\r\n")[0] != '{' {
 			t.Fatalf("accepted %q", body)
@@ -81,4 +94,27 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(out)
+}
+
+// nesting is how deeply the arrays and objects of body, valid JSON, nest, as encoding/json's
+// tokens tell.
+func nesting(t *testing.T, body []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	depth, deepest := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return deepest
+		}
+		if err != nil {
+			t.Fatalf("reading valid JSON %q: %v", body, err)
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			deepest = max(deepest, depth)
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
 }
