@@ -94,7 +94,7 @@ func (rx *Receiver) Process(ctx context.Context, d InboxDelivery) error {
 	route, h := rx.routes.route(env)
 	del.Route = route
 	// Unlike a request's, the handler's context ends with ctx: the Inbox cancels it to stop.
-	err = rx.routes.run(context.WithValue(ctx, deliveryKey{}, del), h, env)
+	err = rx.routes.run(context.WithValue(ctx, deliveryKey{}, &del), h, env)
 	if err != nil {
 		rx.onError(ctx, del, err)
 	}

@@ -189,10 +189,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A Receiver recorded the delivery, with its route and handler, in the Outcome before the
 	// claim (decoded); the Outcome is read by the lease renewal's error reports while the
 	// handler runs, so it is not written here.
-	d, h := o.Delivery, o.handler
+	d, h := &o.Delivery, o.handler
 	if d.Envelope != env { // the stages chained by hand
-		d = rt.delivery(r, env, o)
-		d.Route, h = rt.route(env)
+		own := rt.delivery(r, env, o)
+		own.Route, h = rt.route(env)
+		d = &own
 	}
 	// The handler's context does not end with the request's: a sender that hangs up does not
 	// undo the work.
@@ -208,11 +209,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, statusOK, "ok\n")
 	case IsPermanent(err):
 		o.end(StageComplete, statusOK, err)
-		rt.onError(ctx, d, err)
+		rt.onError(ctx, *d, err)
 		reply(w, statusOK, "ok\n")
 	default:
 		o.end(StageDispatch, statusHandlerFailed, err)
-		rt.onError(ctx, d, err)
+		rt.onError(ctx, *d, err)
 		reply(w, statusHandlerFailed, "internal server error\n")
 	}
 }
@@ -270,8 +271,10 @@ type deliveryKey struct{}
 // received-at and the envelope with the raw body. Outside a handler it returns the zero
 // Delivery.
 func FromContext(ctx context.Context) Delivery {
-	d, _ := ctx.Value(deliveryKey{}).(Delivery)
-	return d
+	if d, ok := ctx.Value(deliveryKey{}).(*Delivery); ok {
+		return *d
+	}
+	return Delivery{}
 }
 
 // reply answers with status and line, one line of plain text ending in a newline, as http.Error
